@@ -1,0 +1,108 @@
+"""Plain records shared by the collector (which makes them) and the store (which saves them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(slots=True)
+class Post:
+    """One normalised post, as every source returns it.
+
+    ``post_id`` is ``<source>:<native id>`` and stable across polls, so storing the same
+    post twice is a no-op. Times are timezone-aware UTC. Text is plain (no HTML).
+    """
+
+    post_id: str
+    source: str  # kind of source: rss, reddit, mastodon, ...
+    source_name: str  # the configured source's unique name
+    channel: str  # feed URL, subreddit, instance + tag, query
+    url: str | None
+    author: str | None
+    title: str | None
+    text: str
+    lang: str | None
+    created_at: datetime
+    likes: int | None = None
+    shares: int | None = None
+    replies: int | None = None
+    score: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A watched thing: a show, a person, a character, a ship or a theme."""
+
+    entity_id: str  # e.g. show:heartstopper, person:kit-connor
+    kind: str  # show | person | character | ship | theme
+    name: str
+    show_id: str | None  # the show it belongs to (first listed, for people in several)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    post_id: str
+    entity_id: str
+    matched: str  # the alias, hashtag or rule that matched
+
+
+@dataclass(frozen=True, slots=True)
+class Sentiment:
+    vader_compound: float  # plain vaderSentiment compound score
+    sentiment: float  # fandom-aware compound, -1..1
+    label: str  # positive | neutral | negative
+    version: str  # which scorer produced ``sentiment``
+
+
+@dataclass(slots=True)
+class ScoredPost:
+    """A post ready to store: its sentiment, its mentions and its duplicate key."""
+
+    post: Post
+    sentiment: Sentiment
+    content_hash: str
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SourceState:
+    """What a source remembers about one channel between polls (the ``source_state`` row)."""
+
+    source_name: str
+    channel: str
+    source: str
+    etag: str | None = None
+    last_modified: str | None = None
+    cursor: str | None = None  # opaque to all but the source that wrote it
+    next_due_at: datetime | None = None
+    consecutive_failures: int = 0
+    last_error: str | None = None
+    last_attempt_at: datetime | None = None
+    last_success_at: datetime | None = None
+
+
+@dataclass(slots=True)
+class RunRecord:
+    """One source run over one channel (the ``collection_runs`` row)."""
+
+    source_name: str
+    source: str
+    channel: str
+    started_at: datetime
+    finished_at: datetime
+    status: str  # ok | not_modified | error
+    fetched: int
+    off_topic: int
+    inserted: int = 0  # filled in by the store, in the transaction that saves the posts
+    http_status: int | None = None
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class RunBatch:
+    """Everything one source run produced, saved together in one transaction."""
+
+    run: RunRecord
+    posts: list[ScoredPost]
+    states: list[SourceState]

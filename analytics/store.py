@@ -1,0 +1,301 @@
+"""The DuckDB file: short-lived connections, one transaction per batch, nothing held open.
+
+DuckDB lets one process write a file, and a reader in another process blocks the writer
+(and the other way round). So every call here opens, does its work, and closes; a lock
+conflict is retried with backoff until ``lock_timeout``. Bulk rows go in as Arrow tables
+(``INSERT OR IGNORE … SELECT``), which is ~100x faster than ``executemany``.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from analytics.migrations import migrate
+from analytics.models import Entity, RunBatch, RunRecord, ScoredPost, SourceState
+
+log = logging.getLogger(__name__)
+
+# Files are written in a storage format the released duckdb CLI (1.4 LTS and 1.5) reads;
+# duckdb 2.0's own default format is unreadable to them.
+STORAGE_COMPATIBILITY = "v1.4.0"
+DEFAULT_LOCK_TIMEOUT = 60.0
+
+
+class DatabaseBusy(Exception):
+    """Another process held the database file for longer than the lock timeout."""
+
+
+class DatabaseMissing(Exception):
+    """A reader asked for a database file that does not exist yet."""
+
+
+def _is_lock_conflict(exc: duckdb.Error) -> bool:
+    message = str(exc)
+    return "Could not set lock" in message or "Conflicting lock" in message
+
+
+@contextmanager
+def connect(
+    path: Path | str,
+    *,
+    read_only: bool = False,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    sandboxed: bool = False,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the file (retrying while another process holds it), yield, always close.
+
+    ``sandboxed`` read connections cannot touch other files (no COPY TO, read_csv, ATTACH):
+    for SQL typed by a user.
+    """
+    path = Path(path)
+    if read_only and not path.exists():
+        raise DatabaseMissing(f"{path} does not exist yet: run `fanpulse collect --once` first")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    config: dict[str, Any] = {}
+    if not read_only:
+        config["storage_compatibility_version"] = STORAGE_COMPATIBILITY
+    if sandboxed:
+        config["enable_external_access"] = False
+    con = _open_with_retry(path, read_only, config, lock_timeout)
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        yield con
+    finally:
+        con.close()
+
+
+def _open_with_retry(
+    path: Path, read_only: bool, config: dict[str, Any], lock_timeout: float
+) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + lock_timeout
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only, config=config)
+        except duckdb.IOException as exc:
+            if not _is_lock_conflict(exc):
+                raise
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise DatabaseBusy(
+                    f"{path} stayed locked by another process for {lock_timeout:.0f}s "
+                    "(close other fanpulse writers or long analyst sessions)"
+                ) from exc
+            # Jitter so a reader and a writer retrying together do not collide forever.
+            time.sleep(min(remaining, delay * (0.5 + random.random())))
+            delay = min(delay * 2, 2.0)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def prepare_database(
+    path: Path | str, entities: Sequence[Entity], lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+) -> None:
+    """Create or upgrade the schema and bring ``entities`` in line with the watchlist.
+
+    Entities no longer in the watchlist stay (old mentions keep their names).
+    """
+    with connect(path, lock_timeout=lock_timeout) as con:
+        migrate(con)
+        table = pa.table(
+            {
+                "entity_id": [e.entity_id for e in entities],
+                "kind": [e.kind for e in entities],
+                "name": [e.name for e in entities],
+                "show_id": pa.array([e.show_id for e in entities], pa.string()),
+            }
+        )
+        with transaction(con):
+            con.register("incoming_entities", table)
+            con.execute(
+                """
+                INSERT INTO entities SELECT * FROM incoming_entities
+                ON CONFLICT (entity_id) DO UPDATE
+                SET kind = excluded.kind, name = excluded.name, show_id = excluded.show_id
+                """
+            )
+            con.unregister("incoming_entities")
+
+
+_POST_SCHEMA = pa.schema(
+    [
+        ("post_id", pa.string()),
+        ("source", pa.string()),
+        ("source_name", pa.string()),
+        ("channel", pa.string()),
+        ("url", pa.string()),
+        ("author", pa.string()),
+        ("title", pa.string()),
+        ("text", pa.string()),
+        ("lang", pa.string()),
+        ("created_at", pa.timestamp("us", tz="UTC")),
+        ("collected_at", pa.timestamp("us", tz="UTC")),
+        ("likes", pa.int64()),
+        ("shares", pa.int64()),
+        ("replies", pa.int64()),
+        ("score", pa.int64()),
+        ("vader_compound", pa.float64()),
+        ("sentiment", pa.float64()),
+        ("sentiment_label", pa.string()),
+        ("sentiment_version", pa.string()),
+        ("content_hash", pa.string()),
+    ]
+)
+_POST_COLUMNS = ", ".join(_POST_SCHEMA.names)
+
+
+def posts_table(scored: Sequence[ScoredPost], collected_at: datetime) -> pa.Table:
+    """Scored posts as one Arrow table in the ``posts`` column order."""
+    columns: dict[str, list[Any]] = {name: [] for name in _POST_SCHEMA.names}
+    for item in scored:
+        post, sentiment = item.post, item.sentiment
+        for name in ("post_id", "source", "source_name", "channel", "url", "author", "title"):
+            columns[name].append(getattr(post, name))
+        columns["text"].append(post.text)
+        columns["lang"].append(post.lang)
+        columns["created_at"].append(post.created_at)
+        columns["collected_at"].append(collected_at)
+        for name in ("likes", "shares", "replies", "score"):
+            columns[name].append(getattr(post, name))
+        columns["vader_compound"].append(sentiment.vader_compound)
+        columns["sentiment"].append(sentiment.sentiment)
+        columns["sentiment_label"].append(sentiment.label)
+        columns["sentiment_version"].append(sentiment.version)
+        columns["content_hash"].append(item.content_hash)
+    return pa.table(columns, schema=_POST_SCHEMA)
+
+
+def mentions_table(scored: Sequence[ScoredPost]) -> pa.Table:
+    rows = [m for item in scored for m in item.mentions]
+    return pa.table(
+        {
+            "post_id": pa.array([m.post_id for m in rows], pa.string()),
+            "entity_id": pa.array([m.entity_id for m in rows], pa.string()),
+            "matched": pa.array([m.matched for m in rows], pa.string()),
+        }
+    )
+
+
+def save_batches(
+    path: Path | str,
+    batches: Sequence[RunBatch],
+    *,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    collected_at: datetime | None = None,
+) -> list[int]:
+    """Store runs, their posts and mentions, and source state in one transaction.
+
+    Returns how many posts of each batch were new; fills ``run.inserted`` likewise.
+    Posts already stored (same ``post_id``) are left as they are.
+    """
+    collected_at = collected_at or datetime.now(UTC)
+    with connect(path, lock_timeout=lock_timeout) as con, transaction(con):
+        inserted_counts = [_insert_batch(con, batch, collected_at) for batch in batches]
+    return inserted_counts
+
+
+def _insert_batch(con: duckdb.DuckDBPyConnection, batch: RunBatch, collected_at: datetime) -> int:
+    inserted = 0
+    if batch.posts:
+        incoming_posts = posts_table(batch.posts, collected_at)
+        con.register("incoming_posts", incoming_posts)
+        rows = con.execute(
+            f"INSERT OR IGNORE INTO posts ({_POST_COLUMNS}) "  # noqa: S608 - fixed column list
+            f"SELECT {_POST_COLUMNS} FROM incoming_posts RETURNING post_id"
+        ).fetchall()
+        con.unregister("incoming_posts")
+        inserted = len(rows)
+        incoming_mentions = mentions_table(batch.posts)
+        if incoming_mentions.num_rows:
+            con.register("incoming_mentions", incoming_mentions)
+            con.execute(
+                "INSERT OR IGNORE INTO mentions (post_id, entity_id, matched) "
+                "SELECT post_id, entity_id, matched FROM incoming_mentions"
+            )
+            con.unregister("incoming_mentions")
+    batch.run.inserted = inserted
+    _insert_run(con, batch.run)
+    for state in batch.states:
+        save_state(con, state)
+    return inserted
+
+
+_RUN_FIELDS = [f.name for f in fields(RunRecord)]
+
+
+def _insert_run(con: duckdb.DuckDBPyConnection, run: RunRecord) -> None:
+    values = asdict(run)
+    con.execute(
+        f"INSERT INTO collection_runs ({', '.join(_RUN_FIELDS)}) "  # noqa: S608 - fixed names
+        f"VALUES ({', '.join('?' for _ in _RUN_FIELDS)})",
+        [values[name] for name in _RUN_FIELDS],
+    )
+
+
+_STATE_FIELDS = [f.name for f in fields(SourceState)]
+_STATE_UPDATES = ", ".join(
+    f"{name} = excluded.{name}" for name in _STATE_FIELDS if name not in ("source_name", "channel")
+)
+
+
+def save_state(con: duckdb.DuckDBPyConnection, state: SourceState) -> None:
+    values = asdict(state)
+    con.execute(
+        f"INSERT INTO source_state ({', '.join(_STATE_FIELDS)}) "  # noqa: S608 - fixed names
+        f"VALUES ({', '.join('?' for _ in _STATE_FIELDS)}) "
+        f"ON CONFLICT (source_name, channel) DO UPDATE SET {_STATE_UPDATES}",
+        [values[name] for name in _STATE_FIELDS],
+    )
+
+
+def load_states(
+    path: Path | str, lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+) -> dict[tuple[str, str], SourceState]:
+    """Every saved source state, keyed by (source name, channel); empty for a new file."""
+    if not Path(path).exists():
+        return {}
+    with connect(path, read_only=True, lock_timeout=lock_timeout) as con:
+        rows = con.execute(
+            f"SELECT {', '.join(_STATE_FIELDS)} FROM source_state"  # noqa: S608 - fixed names
+        ).fetchall()
+    states = [SourceState(**dict(zip(_STATE_FIELDS, row, strict=True))) for row in rows]
+    return {(s.source_name, s.channel): s for s in states}
+
+
+def run_query(
+    path: Path | str,
+    sql: str,
+    params: Sequence[Any] | None = None,
+    *,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+    limit: int | None = None,
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run user SQL on a sandboxed read-only connection: column names and rows."""
+    with connect(path, read_only=True, lock_timeout=lock_timeout, sandboxed=True) as con:
+        result = con.execute(sql, params or [])
+        if result.description is None:
+            return [], []
+        columns = [d[0] for d in result.description]
+        rows = result.fetchmany(limit) if limit is not None else result.fetchall()
+    return columns, rows

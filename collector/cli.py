@@ -1,0 +1,282 @@
+"""The ``fanpulse`` command: a thin layer over the library functions."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from analytics.config import CONFIG_ENV, AppConfig, ConfigError, load_config
+from analytics.models import RunRecord
+from analytics.store import DatabaseBusy, DatabaseMissing, load_states, run_query
+from collector.logs import setup_logging
+from collector.runner import ChannelJob, collect_once
+from collector.sources import build_sources
+
+app = typer.Typer(
+    help="fanpulse: social-media listening and trend tracking for TV fandoms.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+T = TypeVar("T")
+
+
+class _State:
+    config_path: Path | None = None
+
+
+_state = _State()
+
+
+@app.callback()
+def main(
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            "-c",
+            envvar=CONFIG_ENV,
+            help="Config file (default config/fanpulse.toml; env FANPULSE_CONFIG).",
+        ),
+    ] = None,
+    log_level: Annotated[
+        str, typer.Option(envvar="FANPULSE_LOG_LEVEL", help="debug, info, warning or error.")
+    ] = "warning",
+    log_json: Annotated[
+        bool, typer.Option("--log-json", help="One JSON object per log line (for servers).")
+    ] = False,
+) -> None:
+    _state.config_path = config
+    setup_logging(log_level, json_lines=log_json)
+
+
+def _load() -> AppConfig:
+    return load_config(_state.config_path)
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Problems a user can fix: one clear line on stderr and a distinct exit status."""
+    try:
+        yield
+    except ConfigError as exc:
+        errors.print(f"[bold red]config error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except DatabaseMissing as exc:
+        errors.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except DatabaseBusy as exc:
+        errors.print(f"[bold red]database busy:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(3) from None
+
+
+@app.command()
+def collect(
+    once: Annotated[bool, typer.Option("--once", help="Poll every source once and exit.")] = False,
+) -> None:
+    """Collect posts: once (--once), or on schedule until stopped (same as `run`)."""
+    if not once:
+        run()
+        return
+    with _user_errors():
+        config = _load()
+        records = _collect_with_progress(config)
+    _print_summary(records)
+    failed = sum(1 for r in records if r.status == "error")
+    if failed:
+        errors.print(f"{failed} of {len(records)} channels failed (see the error column).")
+        raise typer.Exit(1)
+
+
+def _collect_with_progress(config: AppConfig) -> list[RunRecord]:
+    progress = Progress(
+        TextColumn("[bold]Collecting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    task = progress.add_task("", total=None)
+
+    def started(jobs: list[ChannelJob]) -> None:
+        progress.update(task, total=len(jobs))
+
+    def done(record: RunRecord) -> None:
+        progress.update(task, advance=1, description=record.source_name)
+
+    with progress:
+        return asyncio.run(collect_once(config, on_start=started, on_done=done))
+
+
+def _print_summary(records: list[RunRecord]) -> None:
+    table = Table(title="Collection summary", title_justify="left")
+    for column, justify in (
+        ("source", "left"),
+        ("kind", "left"),
+        ("status", "left"),
+        ("fetched", "right"),
+        ("new", "right"),
+        ("off-topic", "right"),
+        ("error", "left"),
+    ):
+        table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    by_source: dict[str, list[RunRecord]] = {}
+    for record in records:
+        by_source.setdefault(record.source_name, []).append(record)
+    for name, runs in by_source.items():
+        failed = [r for r in runs if r.status == "error"]
+        status = (
+            "error"
+            if failed
+            else ("not modified" if all(r.status == "not_modified" for r in runs) else "ok")
+        )
+        colour = {"error": "red", "ok": "green"}.get(status, "yellow")
+        table.add_row(
+            name,
+            runs[0].source,
+            f"[{colour}]{status}[/]",
+            str(sum(r.fetched for r in runs)),
+            str(sum(r.inserted for r in runs)),
+            str(sum(r.off_topic for r in runs)),
+            "; ".join(r.error or "" for r in failed),
+        )
+    console.print(table)
+    total_new = sum(r.inserted for r in records)
+    console.print(f"{len(by_source)} sources, {total_new} new posts stored.")
+
+
+@app.command()
+def run() -> None:
+    """Collect on schedule until stopped (SIGTERM or Ctrl-C)."""
+    from collector.daemon import run_daemon
+
+    with _user_errors():
+        config = _load()
+        build_sources(config)  # fail fast on a bad source entry
+        console.print(
+            f"fanpulse collecting from {len(config.sources)} sources into "
+            f"{config.database_path} (Ctrl-C to stop)"
+        )
+        asyncio.run(run_daemon(config))
+
+
+@app.command()
+def query(
+    sql: Annotated[
+        str, typer.Argument(help='SQL to run read-only, e.g. "SELECT count(*) FROM posts".')
+    ],
+    as_csv: Annotated[bool, typer.Option("--csv", help="Write CSV to standard output.")] = False,
+    limit: Annotated[int, typer.Option(help="Show at most this many rows in the table.")] = 200,
+) -> None:
+    """Run read-only SQL on the database (tables and views: docs/schema.md)."""
+    with _user_errors():
+        config = _load()
+        try:
+            columns, rows = run_query(config.database_path, sql, limit=None if as_csv else limit)
+        except duckdb.Error as exc:
+            errors.print(f"[bold red]query failed:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+    if as_csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+        return
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    console.print(table)
+    if len(rows) == limit:
+        console.print(f"(first {limit} rows; --limit N for more, --csv for all)")
+
+
+@app.command()
+def sources() -> None:
+    """List configured sources with their credentials and last result."""
+    with _user_errors():
+        config = _load()
+        built = build_sources(config, include_disabled=True)
+        states = _try(lambda: load_states(config.database_path, 5.0), {})
+    table = Table(title="Sources", title_justify="left")
+    for column in ("name", "kind", "enabled", "interval", "auth", "last success", "last error"):
+        table.add_column(column, overflow="fold")
+    for source in built:
+        channel_states = [s for (name, _), s in states.items() if name == source.name]
+        successes = [s.last_success_at for s in channel_states if s.last_success_at]
+        last_errors = [s.last_error for s in channel_states if s.last_error]
+        interval = source.entry.interval or config.collector.default_interval
+        table.add_row(
+            source.name,
+            source.kind,
+            "yes" if source.entry.enabled else "no",
+            _duration(interval.total_seconds()),
+            source.auth_status(),
+            max(successes).strftime("%Y-%m-%d %H:%M UTC") if successes else "never",
+            "; ".join(last_errors),
+        )
+    console.print(table)
+
+
+def _try(fn: Callable[[], T], fallback: T) -> T:
+    """For optional decorations of a listing: a busy database shows no history."""
+    try:
+        return fn()
+    except DatabaseBusy as exc:
+        errors.print(f"(no history shown: {exc})")
+        return fallback
+
+
+def _duration(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"
+
+
+@app.command()
+def dashboard(
+    port: Annotated[int | None, typer.Option(help="Port (default from config, 8501).")] = None,
+    address: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+) -> None:
+    """Serve the dashboard (Streamlit) on the configured port."""
+    from collector.processes import dashboard_command
+
+    with _user_errors():
+        config = _load()
+    command = dashboard_command(config, port=port, address=address)
+    os.environ[CONFIG_ENV] = str(config.path)
+    os.execvp(command[0], command)
+
+
+@app.command()
+def up() -> None:
+    """Background collection and the dashboard together; Ctrl-C stops both."""
+    from collector.processes import run_together
+
+    with _user_errors():
+        config = _load()
+        build_sources(config)
+    console.print(
+        f"fanpulse: collecting into {config.database_path}; dashboard on "
+        f"http://{config.dashboard.address}:{config.dashboard.port} (Ctrl-C stops both)"
+    )
+    raise typer.Exit(run_together(config))
+
+
+if __name__ == "__main__":
+    app()

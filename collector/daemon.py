@@ -1,0 +1,115 @@
+"""Scheduled collection: each channel polled when due, until SIGTERM or Ctrl-C.
+
+APScheduler is only the clock. When a channel is due next lives in ``source_state``
+(decided by :mod:`collector.policy`), so a restart resumes where it stopped and a failing
+source stays backed off. Each channel is a one-shot job that re-arms itself after its run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import signal
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from analytics.config import AppConfig
+from collector.http import Fetcher
+from collector.runner import ChannelJob, Collector
+from collector.sources import build_sources
+
+log = logging.getLogger(__name__)
+
+# A job that could not start on time (e.g. the machine slept) still runs when it can.
+MISFIRE_GRACE = timedelta(hours=6)
+# Spread polls by up to this share of the interval so sources do not fire in lockstep.
+JITTER_SHARE = 0.1
+# On SIGTERM, running channels get this long to finish their batch before being cancelled.
+STOP_GRACE_SECONDS = 10.0
+
+
+class Daemon:
+    def __init__(self, config: AppConfig, fetcher: Fetcher) -> None:
+        self.collector = Collector(config, fetcher, build_sources(config))
+        self.scheduler = AsyncIOScheduler(
+            timezone=UTC,
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                "misfire_grace_time": int(MISFIRE_GRACE.total_seconds()),
+            },
+        )
+        self.scheduler.add_listener(self._on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+        self.running: set[asyncio.Task[object]] = set()
+        self.stopping = False
+
+    def start(self) -> None:
+        now = datetime.now(UTC)
+        for job in self.collector.jobs():
+            due = self.collector.state_for(job).next_due_at
+            self._arm(job, due if due and due > now else now)
+        self.scheduler.start()
+        log.info("scheduled %d channels", len(self.scheduler.get_jobs()))
+
+    def _arm(self, job: ChannelJob, when: datetime) -> None:
+        interval = self.collector.interval(job.source).total_seconds()
+        jitter = timedelta(seconds=random.uniform(0, interval * JITTER_SHARE))
+        self.scheduler.add_job(
+            self._run,
+            "date",
+            run_date=when + jitter,
+            args=[job],
+            id=f"{job.source.name}|{job.channel}",
+            name=job.source.name,
+            replace_existing=True,
+        )
+
+    async def _run(self, job: ChannelJob) -> None:
+        if self.stopping:
+            return
+        task = asyncio.current_task()
+        if task is not None:
+            self.running.add(task)
+        try:
+            await self.collector.run(job)
+        finally:
+            if task is not None:
+                self.running.discard(task)
+            state = self.collector.state_for(job)
+            if not self.stopping and state.next_due_at is not None:
+                self._arm(job, state.next_due_at)
+
+    def _on_event(self, event: JobExecutionEvent) -> None:
+        if event.code == EVENT_JOB_MISSED:
+            log.warning("job %s missed its time %s", event.job_id, event.scheduled_run_time)
+        else:
+            log.error("job %s failed: %r", event.job_id, event.exception)
+
+    async def stop(self) -> None:
+        """Stop taking work, give running batches time to finish, then cancel them."""
+        self.stopping = True
+        self.scheduler.shutdown(wait=False)
+        if self.running:
+            log.info("waiting for %d running channels to finish", len(self.running))
+            _, pending = await asyncio.wait(self.running, timeout=STOP_GRACE_SECONDS)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+
+
+async def run_daemon(config: AppConfig, stop: asyncio.Event | None = None) -> None:
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    async with Fetcher(config.collector) as fetcher:
+        daemon = Daemon(config, fetcher)
+        await asyncio.to_thread(daemon.collector.prepare)
+        daemon.start()
+        await stop.wait()
+        log.info("stopping")
+        await daemon.stop()
+    log.info("stopped")

@@ -1,0 +1,141 @@
+"""Link a post to the watchlist entities it mentions (rules in docs/watchlist.md).
+
+Text and aliases are reduced to the same word tokens (case, accents, most punctuation and
+``&``/``and`` folded), and every run of up to N tokens is looked up in one table, so a long
+alias and the shorter ones inside it ("Nick and Charlie", "Nick", "Charlie") all match,
+on word boundaries, in time linear in the post's length.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from analytics.watchlist import Show, WatchItem, Watchlist
+
+Strength = Literal["strong", "context", "term", "theme"]
+
+# Sentence ends stop a phrase from matching across them; other punctuation is folded away.
+_TOKEN = re.compile(r"\w+|[/+.!?;:]")
+_HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
+_BREAKS = {".", "!", "?", ";", ":"}
+MAX_MATCHED_CHARS = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    entity_id: str
+    label: str  # what is recorded as `matched`
+    strength: Strength
+    shows: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    entity_id: str
+    matched: str
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("&", " and ")
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(_fold(text))
+
+
+class Matcher:
+    """Built once per watchlist; :meth:`match` is pure and thread-safe."""
+
+    def __init__(self, watchlist: Watchlist) -> None:
+        self._phrases: dict[tuple[str, ...], list[_Target]] = {}
+        self._hashtags: dict[str, list[_Target]] = {}
+        self._show_ids = {show.id for show in watchlist.shows}
+        shows_of = _shows_of_entities(watchlist.shows)
+        for show in watchlist.shows:
+            self._add_item(f"show:{show.id}", show, shows_of)
+            for term in show.context_terms:
+                self._add_phrase(term, _Target(f"show:{show.id}", term, "term", frozenset()))
+            for kind, item in show.members():
+                self._add_item(f"{kind}:{item.id}", item, shows_of)
+        for theme in watchlist.themes:
+            for keyword in theme.keywords:
+                target = _Target(f"theme:{theme.id}", keyword, "theme", frozenset())
+                self._add_phrase(keyword, target)
+        self._longest = max((len(key) for key in self._phrases), default=1)
+
+    def _add_item(self, entity_id: str, item: WatchItem, shows_of: dict[str, set[str]]) -> None:
+        shows = frozenset(shows_of[entity_id])
+        for alias in item.aliases:
+            self._add_phrase(alias, _Target(entity_id, alias, "strong", shows))
+        for alias in item.context_aliases:
+            self._add_phrase(alias, _Target(entity_id, alias, "context", shows))
+        for tag in item.hashtags:
+            target = _Target(entity_id, f"#{tag}", "strong", shows)
+            self._hashtags.setdefault(_fold(tag), []).append(target)
+
+    def _add_phrase(self, phrase: str, target: _Target) -> None:
+        key = tuple(tokens(phrase))
+        if key and target not in self._phrases.setdefault(key, []):
+            self._phrases[key].append(target)
+
+    def match(self, text: str, *, show: str | None = None) -> list[Match]:
+        """Entities the text mentions; ``show`` is context given by the channel itself.
+
+        Returns nothing but themes' absence when no show, person, character or ship
+        matches: themes alone never make a post relevant.
+        """
+        hits = list(self._scan(text[:MAX_MATCHED_CHARS]))
+        context_shows: set[str] = {show} if show else set()
+        for target in hits:
+            if target.strength == "strong":
+                context_shows |= target.shows
+            elif target.strength == "term":
+                context_shows.add(target.entity_id.removeprefix("show:"))
+        found: dict[str, str] = {}
+        for target in sorted(hits, key=_priority):
+            if target.strength in ("term", "theme"):
+                continue
+            if target.strength == "context" and not (target.shows & context_shows):
+                continue
+            found.setdefault(target.entity_id, target.label)
+        if show and f"show:{show}" not in found:
+            found[f"show:{show}"] = "source context"
+        if found:
+            for target in hits:
+                if target.strength == "theme":
+                    found.setdefault(target.entity_id, target.label)
+        return [Match(entity_id, label) for entity_id, label in found.items()]
+
+    def _scan(self, text: str) -> Iterable[_Target]:
+        for tag in _HASHTAG.findall(text):
+            yield from self._hashtags.get(_fold(tag), ())
+        words = tokens(text)
+        for start in range(len(words)):
+            if words[start] in _BREAKS:
+                continue
+            for end in range(start + 1, min(start + self._longest, len(words)) + 1):
+                if words[end - 1] in _BREAKS:
+                    break
+                yield from self._phrases.get(tuple(words[start:end]), ())
+
+
+_PRIORITY = {"strong": 0, "context": 1, "term": 2, "theme": 3}
+
+
+def _priority(target: _Target) -> int:
+    return _PRIORITY[target.strength]
+
+
+def _shows_of_entities(shows: list[Show]) -> dict[str, set[str]]:
+    """Entity id → every show it is listed under (a person may be in several)."""
+    found: dict[str, set[str]] = {}
+    for show in shows:
+        found.setdefault(f"show:{show.id}", set()).add(show.id)
+        for kind, item in show.members():
+            found.setdefault(f"{kind}:{item.id}", set()).add(show.id)
+    return found

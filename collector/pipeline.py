@@ -1,0 +1,45 @@
+"""Posts → relevant, scored posts: match against the watchlist, score sentiment, hash."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from analytics.models import Mention, Post, ScoredPost
+from analytics.sentiment import score_text
+from collector.matching import Matcher
+from collector.text import content_hash
+
+
+@dataclass(slots=True)
+class Processed:
+    relevant: list[ScoredPost]
+    off_topic: int  # posts that mention nothing watched (not stored)
+
+
+def process_posts(posts: Iterable[Post], matcher: Matcher, *, show: str | None) -> Processed:
+    """Keep posts that mention a watched entity, with their mentions and sentiment.
+
+    A post seen twice in one batch (feeds repeat entries) is kept once.
+    """
+    relevant: list[ScoredPost] = []
+    seen: set[str] = set()
+    off_topic = 0
+    for post in posts:
+        if post.post_id in seen:
+            continue
+        seen.add(post.post_id)
+        full_text = f"{post.title}\n{post.text}" if post.title else post.text
+        matches = matcher.match(full_text, show=show)
+        if not matches:
+            off_topic += 1
+            continue
+        relevant.append(
+            ScoredPost(
+                post=post,
+                sentiment=score_text(full_text),
+                content_hash=content_hash(post.title, post.text),
+                mentions=[Mention(post.post_id, m.entity_id, m.matched) for m in matches],
+            )
+        )
+    return Processed(relevant, off_topic)

@@ -1,0 +1,165 @@
+"""Run sources: fetch each channel, keep the relevant posts, store them with the run's record.
+
+Errors are values here: a channel that fails (network, HTTP status, not a feed, a bug in a
+parser) becomes an ``error`` row in ``collection_runs`` and a failure count on its state,
+and every other channel carries on. Writes go through one lock, one transaction per run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+from analytics.config import AppConfig
+from analytics.models import RunBatch, RunRecord, SourceState
+from analytics.store import load_states, prepare_database, save_batches
+from collector.http import Fetcher, FetchError
+from collector.matching import Matcher
+from collector.pipeline import process_posts
+from collector.policy import next_due
+from collector.sources import Source, SourceError, build_sources
+
+log = logging.getLogger(__name__)
+
+MAX_ERROR_CHARS = 500
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelJob:
+    source: Source
+    channel: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.source.name, self.channel)
+
+
+class Collector:
+    """Holds what runs share: config, fetcher, matcher, saved states and the write lock."""
+
+    def __init__(self, config: AppConfig, fetcher: Fetcher, sources: Sequence[Source]) -> None:
+        self.config = config
+        self.fetcher = fetcher
+        self.sources = list(sources)
+        self.matcher = Matcher(config.watchlist)
+        self.states: dict[tuple[str, str], SourceState] = {}
+        self._write_lock = asyncio.Lock()
+        self._lock_timeout = config.database.lock_timeout.total_seconds()
+
+    def prepare(self) -> None:
+        """Create/upgrade the database, sync entities, load saved state (blocking)."""
+        path = self.config.database_path
+        prepare_database(path, self.config.watchlist.entities(), self._lock_timeout)
+        self.states = load_states(path, self._lock_timeout)
+
+    def jobs(self) -> list[ChannelJob]:
+        return [
+            ChannelJob(source, channel) for source in self.sources for channel in source.channels()
+        ]
+
+    def interval(self, source: Source) -> timedelta:
+        return source.entry.interval or self.config.collector.default_interval
+
+    def state_for(self, job: ChannelJob) -> SourceState:
+        return self.states.get(job.key) or SourceState(
+            source_name=job.source.name, channel=job.channel, source=job.source.kind
+        )
+
+    async def run(self, job: ChannelJob) -> RunRecord:
+        """Fetch, process and store one channel; never raises for a source's failure."""
+        batch = await self.fetch(job)
+        await self.save(batch)
+        return batch.run
+
+    async def fetch(self, job: ChannelJob) -> RunBatch:
+        state = self.state_for(job)
+        started = datetime.now(UTC)
+        clock = time.monotonic()
+        status, error, http_status, retry_after = "ok", None, None, None
+        posts, off_topic, fetched = [], 0, 0
+        new_state = state
+        try:
+            collected = await job.source.collect(self.fetcher, job.channel, state)
+            processed = await asyncio.to_thread(
+                process_posts, collected.posts, self.matcher, show=job.source.entry.show
+            )
+            posts, off_topic, fetched = processed.relevant, processed.off_topic, collected.fetched
+            http_status, new_state = collected.http_status, collected.state
+            status = "not_modified" if collected.not_modified else "ok"
+        except FetchError as exc:
+            status, error, http_status, retry_after = "error", str(exc), exc.status, exc.retry_after
+        except SourceError as exc:
+            status, error = "error", str(exc)
+        except Exception as exc:  # a parser bug must not stop the other sources
+            log.exception("source %s failed unexpectedly on %s", job.source.name, job.channel)
+            status, error = "error", f"internal error: {type(exc).__name__}: {exc}"
+        finished = datetime.now(UTC)
+        error = error[:MAX_ERROR_CHARS] if error else None
+        failures = 0 if status != "error" else state.consecutive_failures + 1
+        saved_state = replace(
+            new_state if status != "error" else state,
+            consecutive_failures=failures,
+            last_error=error if status == "error" else None,
+            last_attempt_at=finished,
+            last_success_at=finished if status != "error" else state.last_success_at,
+            next_due_at=next_due(finished, self.interval(job.source), failures, retry_after),
+        )
+        self.states[job.key] = saved_state
+        run = RunRecord(
+            source_name=job.source.name,
+            source=job.source.kind,
+            channel=job.channel,
+            started_at=started,
+            finished_at=finished,
+            status=status,
+            fetched=fetched,
+            off_topic=off_topic,
+            http_status=http_status,
+            error=error,
+        )
+        log.info(
+            "source=%s channel=%s status=%s fetched=%d relevant=%d duration=%.2fs%s",
+            job.source.name,
+            job.channel,
+            status,
+            fetched,
+            len(posts),
+            time.monotonic() - clock,
+            f" error={error!r}" if error else "",
+        )
+        return RunBatch(run=run, posts=posts, states=[saved_state])
+
+    async def save(self, batch: RunBatch) -> None:
+        async with self._write_lock:
+            await asyncio.to_thread(
+                save_batches, self.config.database_path, [batch], lock_timeout=self._lock_timeout
+            )
+
+
+async def collect_once(
+    config: AppConfig,
+    *,
+    on_start: Callable[[list[ChannelJob]], None] | None = None,
+    on_done: Callable[[RunRecord], None] | None = None,
+    fetcher: Fetcher | None = None,
+) -> list[RunRecord]:
+    """Run every enabled source's channels once, concurrently; return their run records."""
+    sources = build_sources(config)
+    async with fetcher or Fetcher(config.collector) as shared:
+        collector = Collector(config, shared, sources)
+        await asyncio.to_thread(collector.prepare)
+        jobs = collector.jobs()
+        if on_start:
+            on_start(jobs)
+
+        async def run_and_report(job: ChannelJob) -> RunRecord:
+            record = await collector.run(job)
+            if on_done:
+                on_done(record)
+            return record
+
+        return list(await asyncio.gather(*(run_and_report(job) for job in jobs)))

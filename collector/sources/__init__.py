@@ -1,0 +1,32 @@
+"""Source kinds by name, and building them from the config's ``[[sources]]`` entries."""
+
+from __future__ import annotations
+
+from analytics.config import AppConfig, ConfigError
+from collector.sources.base import Collected, Source, SourceError
+from collector.sources.rss import RssSource
+
+KINDS: dict[str, type[Source]] = {
+    RssSource.kind: RssSource,
+}
+
+
+def build_sources(config: AppConfig, *, include_disabled: bool = False) -> list[Source]:
+    """Every configured source, validated; raises ConfigError naming the bad key."""
+    built = []
+    for index, entry in enumerate(config.sources):
+        kind = KINDS.get(entry.kind)
+        if kind is None:
+            known = ", ".join(sorted(KINDS))
+            raise ConfigError(
+                config.path,
+                f"sources[{index}] ({entry.name}).kind",
+                f"unknown kind {entry.kind!r} (known: {known})",
+            )
+        source = kind.from_entry(entry, str(config.path))
+        if entry.enabled or include_disabled:
+            built.append(source)
+    return built
+
+
+__all__ = ["KINDS", "Collected", "Source", "SourceError", "build_sources"]

@@ -1,0 +1,82 @@
+"""The source interface: one module per kind, each turning a channel into posts.
+
+A source is built from its ``[[sources]]`` entry. For each of its channels (a feed URL, a
+hashtag, a query) the runner calls :meth:`Source.collect` with the shared fetcher and the
+channel's saved state; the source fetches (``fetch_*``), parses with a pure function
+(``parse_*``) and returns a :class:`Collected` with the channel's new state. Retries,
+backoff, error recording and storage are the runner's job, not the source's.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from analytics.config import ConfigError, SourceEntry, config_error
+from analytics.models import Post, SourceState
+from collector.http import Fetcher
+
+
+class SourceError(Exception):
+    """A channel answered, but not with anything usable; the message says what to do."""
+
+
+class SourceSettings(BaseModel):
+    """Kind-specific keys of a ``[[sources]]`` entry; subclasses add theirs."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(slots=True)
+class Collected:
+    """What one channel gave in one run."""
+
+    posts: list[Post]
+    state: SourceState
+    http_status: int | None = None
+    not_modified: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def fetched(self) -> int:
+        return len(self.posts)
+
+
+class Source(ABC):
+    kind: ClassVar[str]
+    settings_model: ClassVar[type[SourceSettings]] = SourceSettings
+
+    def __init__(self, entry: SourceEntry, settings: SourceSettings) -> None:
+        self.entry = entry
+        self.settings = settings
+
+    @classmethod
+    def from_entry(cls, entry: SourceEntry, config_path: str) -> Source:
+        options: dict[str, Any] = entry.options
+        try:
+            settings = cls.settings_model.model_validate(options)
+        except ValidationError as exc:
+            error = config_error(config_path, exc, options)  # type: ignore[arg-type]
+            raise ConfigError(
+                config_path, f"sources.{entry.name}.{error.key}", error.problem
+            ) from None
+        return cls(entry, settings)
+
+    @property
+    def name(self) -> str:
+        return self.entry.name
+
+    @abstractmethod
+    def channels(self) -> list[str]:
+        """The channels this source polls, each with its own state row."""
+
+    @abstractmethod
+    async def collect(self, fetcher: Fetcher, channel: str, state: SourceState) -> Collected:
+        """Fetch and parse one channel; raise FetchError or SourceError on failure."""
+
+    def auth_status(self) -> str:
+        """A one-line description of credentials, for `fanpulse sources`."""
+        return "keyless"
