@@ -71,6 +71,8 @@ def connect(
     con = _open_with_retry(path, read_only, config, lock_timeout)
     try:
         con.execute("SET TimeZone = 'UTC'")
+        # No progress bar: output belongs to the caller (a table, CSV, a log line).
+        con.execute("SET enable_progress_bar = false")
         yield con
     finally:
         con.close()

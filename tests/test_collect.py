@@ -113,8 +113,9 @@ def test_off_topic_posts_are_counted_not_stored(
 ) -> None:
     body = (
         b'<?xml version="1.0"?><rss version="2.0"><channel><title>Sport</title>'
-        b"<item><guid>a</guid><title>Nick scores twice as United win</title></item>"
-        b"<item><guid>b</guid><title>Kit Connor joins new film</title></item>"
+        b'<item><guid isPermaLink="false">a</guid>'
+        b"<title>Nick scores twice as United win</title></item>"
+        b'<item><guid isPermaLink="false">b</guid><title>Kit Connor joins new film</title></item>'
         b"</channel></rss>"
     )
     config = make_config(

@@ -109,3 +109,15 @@ def test_real_ao3_tag_feed_recording_parses() -> None:
         assert post.author and post.text
         assert "<" not in post.title
         assert post.created_at < NOW
+
+
+def test_rss_author_keeps_the_name_and_never_a_bare_email() -> None:
+    body = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        b"<item><guid>1</guid><title>a</title><author>desk@news.example (TV Desk)</author></item>"
+        b"<item><guid>2</guid><title>b</title><author>Jane Doe</author></item>"
+        b"<item><guid>3</guid><title>c</title><author>jane@news.example</author></item>"
+        b"</channel></rss>"
+    )
+    posts = parse_feed(body, channel="c", source_name="t", now=NOW)
+    assert [p.author for p in posts] == ["TV Desk", "Jane Doe", None]

@@ -29,6 +29,8 @@ MAX_ID_CHARS = 500
 # Dates outside this window are typos or placeholders: the post is dated when collected.
 EARLIEST_PLAUSIBLE = datetime(1995, 1, 1, tzinfo=UTC)
 FUTURE_TOLERANCE = timedelta(days=1)
+_RSS_AUTHOR = re.compile(r"^[^\s@()]+@[^\s()]+\s*\((?P<name>[^()]+)\)$")
+_BARE_EMAIL = re.compile(r"^[^\s@]+@[^\s@]+$")
 _LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
 
 
@@ -149,12 +151,16 @@ def _body(entry: Any) -> str:
 
 
 def _author(entry: Any) -> str | None:
-    detail = entry.get("author_detail") or {}
-    name = detail.get("name") or entry.get("author")
-    if not name:
-        # Aggregators (Google News) name the publisher in <source>.
-        name = (entry.get("source") or {}).get("title")
-    return name
+    raw = (entry.get("author") or "").strip()
+    # RSS <author> is "email (Name)". feedparser's own split mangles addresses whose
+    # top-level domain is long, so the name is taken from the raw text here.
+    match = _RSS_AUTHOR.match(raw)
+    if match:
+        return match.group("name")
+    if raw and not _BARE_EMAIL.match(raw):
+        return raw
+    # Aggregators (Google News) name the publisher in <source>; a bare email is not a name.
+    return (entry.get("source") or {}).get("title")
 
 
 def _language(entry: Any, feed_lang: str | None) -> str | None:
@@ -174,7 +180,8 @@ def _primary_subtag(value: str) -> str | None:
 
 def _created_at(entry: Any, now: datetime) -> datetime:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(key)
+        # dict.get: feedparser's own get() warns and aliases missing date keys.
+        parsed = dict.get(entry, key)
         if parsed:
             when = datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
             if EARLIEST_PLAUSIBLE <= when <= now + FUTURE_TOLERANCE:
