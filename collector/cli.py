@@ -171,7 +171,8 @@ def run() -> None:
         build_sources(config)  # fail fast on a bad source entry
         console.print(
             f"fanpulse collecting from {len(config.sources)} sources into "
-            f"{config.database_path} (Ctrl-C to stop)"
+            f"{config.database_path} (Ctrl-C to stop)",
+            soft_wrap=True,
         )
         asyncio.run(run_daemon(config))
 
@@ -273,7 +274,8 @@ def up() -> None:
         build_sources(config)
     console.print(
         f"fanpulse: collecting into {config.database_path}; dashboard on "
-        f"http://{config.dashboard.address}:{config.dashboard.port} (Ctrl-C stops both)"
+        f"http://{config.dashboard.address}:{config.dashboard.port} (Ctrl-C stops both)",
+        soft_wrap=True,
     )
     raise typer.Exit(run_together(config))
 

@@ -25,8 +25,10 @@ log = logging.getLogger(__name__)
 
 # A job that could not start on time (e.g. the machine slept) still runs when it can.
 MISFIRE_GRACE = timedelta(hours=6)
-# Spread polls by up to this share of the interval so sources do not fire in lockstep.
+# Spread polls by up to this share of the interval so sources do not fire in lockstep;
+# at start-up, over at most STARTUP_SPREAD so a fresh install collects at once.
 JITTER_SHARE = 0.1
+STARTUP_SPREAD = 20.0
 # On SIGTERM, running channels get this long to finish their batch before being cancelled.
 STOP_GRACE_SECONDS = 10.0
 
@@ -50,13 +52,15 @@ class Daemon:
         now = datetime.now(UTC)
         for job in self.collector.jobs():
             due = self.collector.state_for(job).next_due_at
-            self._arm(job, due if due and due > now else now)
+            self._arm(job, due if due and due > now else now, max_jitter=STARTUP_SPREAD)
         self.scheduler.start()
         log.info("scheduled %d channels", len(self.scheduler.get_jobs()))
 
-    def _arm(self, job: ChannelJob, when: datetime) -> None:
-        interval = self.collector.interval(job.source).total_seconds()
-        jitter = timedelta(seconds=random.uniform(0, interval * JITTER_SHARE))
+    def _arm(self, job: ChannelJob, when: datetime, max_jitter: float | None = None) -> None:
+        spread = self.collector.interval(job.source).total_seconds() * JITTER_SHARE
+        if max_jitter is not None:
+            spread = min(spread, max_jitter)
+        jitter = timedelta(seconds=random.uniform(0, spread))
         self.scheduler.add_job(
             self._run,
             "date",
@@ -75,6 +79,12 @@ class Daemon:
             self.running.add(task)
         try:
             await self.collector.run(job)
+        except asyncio.CancelledError:
+            if not self.stopping:
+                raise
+            # Abandoned on shutdown before its batch was written: nothing half-stored,
+            # and the channel's saved state still says it is due, so it runs next start.
+            log.info("abandoned %s on shutdown", job.source.name)
         finally:
             if task is not None:
                 self.running.discard(task)
@@ -91,13 +101,14 @@ class Daemon:
     async def stop(self) -> None:
         """Stop taking work, give running batches time to finish, then cancel them."""
         self.stopping = True
-        self.scheduler.shutdown(wait=False)
+        self.scheduler.pause()  # shutdown() would cancel running jobs at once
         if self.running:
             log.info("waiting for %d running channels to finish", len(self.running))
-            _, pending = await asyncio.wait(self.running, timeout=STOP_GRACE_SECONDS)
+            _, pending = await asyncio.wait(set(self.running), timeout=STOP_GRACE_SECONDS)
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
+        self.scheduler.shutdown(wait=False)
 
 
 async def run_daemon(config: AppConfig, stop: asyncio.Event | None = None) -> None:
