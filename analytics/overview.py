@@ -55,3 +55,31 @@ def top_entities(path: Path, limit: int = 15, lock_timeout: float = 10.0) -> lis
             [limit],
         ).fetchall()
     return [EntityCount(*row) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionStatus:
+    channels: int
+    failing: int
+    never_succeeded: int
+    latest_errors: list[tuple[str, str]]  # (source name, error), newest first
+
+
+def load_collection_status(path: Path, lock_timeout: float = 10.0) -> CollectionStatus:
+    with connect(path, read_only=True, lock_timeout=lock_timeout) as con:
+        row = con.execute(
+            """
+            SELECT count(*),
+                   count(*) FILTER (WHERE consecutive_failures > 0),
+                   count(*) FILTER (WHERE last_success_at IS NULL)
+            FROM source_state
+            """
+        ).fetchone()
+        errors = con.execute(
+            """
+            SELECT source_name, last_error FROM source_state
+            WHERE last_error IS NOT NULL ORDER BY last_attempt_at DESC LIMIT 10
+            """
+        ).fetchall()
+    assert row is not None
+    return CollectionStatus(row[0], row[1], row[2], [(name, error) for name, error in errors])

@@ -137,7 +137,9 @@ class Fetcher:
         for attempt in range(1, attempts + 1):
             try:
                 async with self._slots, self._host_slots[host]:
-                    response = await self._attempt(method, url, headers, params, data, json, auth)
+                    response = await self._attempt(
+                        method, url, host, headers, params, data, json, auth
+                    )
             except FetchError as exc:
                 wait = self._retry_wait(exc, attempt)
                 if attempt == attempts or wait is None:
@@ -163,6 +165,7 @@ class Fetcher:
         self,
         method: str,
         url: str,
+        host: str,
         headers: dict[str, str] | None,
         params: dict[str, Any] | None,
         data: dict[str, Any] | None,
@@ -192,7 +195,7 @@ class Fetcher:
         except httpx.TimeoutException as exc:
             raise FetchError(f"timed out ({type(exc).__name__})") from None
         except httpx.TransportError as exc:
-            raise FetchError(f"network error: {_describe(exc)}") from None
+            raise FetchError(f"network error: {_describe(exc, host)}") from None
         status = response.status_code
         if status >= 400 or (300 <= status < 400 and status != 304):
             raise FetchError(
@@ -226,9 +229,16 @@ async def _read_capped(response: httpx.Response, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _describe(exc: httpx.TransportError) -> str:
+_DNS_FAILURES = ("Name or service not known", "name resolution", "nodename nor servname")
+
+
+def _describe(exc: httpx.TransportError, host: str) -> str:
     text = str(exc) or type(exc).__name__
-    return f"{type(exc).__name__}: {text}" if text != type(exc).__name__ else text
+    if any(marker in text for marker in _DNS_FAILURES):
+        return f"cannot resolve {host} (no network, or a DNS failure)"
+    if "Connection refused" in text or "All connection attempts failed" in text:
+        return f"cannot connect to {host} (refused or unreachable)"
+    return f"{type(exc).__name__}: {text}"
 
 
 def _redact(url: str) -> str:

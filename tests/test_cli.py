@@ -129,7 +129,13 @@ def test_run_collects_on_schedule_and_stops_cleanly_on_sigterm(
     feed_server: FeedServer, make_config: Callable[..., Path]
 ) -> None:
     url = feed_server.route("/news", Reply.file("feeds/rss2_news.xml"))
-    config = make_config([{"kind": "rss", "name": "news", "url": url, "interval": "1s"}])
+    slow = feed_server.route("/slow", Reply.file("feeds/google_news_search.xml", delay=1.5))
+    config = make_config(
+        [
+            {"kind": "rss", "name": "news", "url": url, "interval": "1s"},
+            {"kind": "rss", "name": "slow", "url": slow, "interval": "1s"},
+        ]
+    )
     env = {**os.environ, "FANPULSE_CONFIG": str(config)}
     daemon = subprocess.Popen(
         [FANPULSE, "--log-level", "info", "run"],
@@ -143,6 +149,10 @@ def test_run_collects_on_schedule_and_stops_cleanly_on_sigterm(
         while len(feed_server.hits("/news")) < 3 and time.monotonic() < deadline:
             time.sleep(0.2)
         assert len(feed_server.hits("/news")) >= 3, "the daemon did not poll on its interval"
+        # Stop while a slow request is in flight: its batch is finished, not torn.
+        in_flight = len(feed_server.hits("/slow"))
+        while len(feed_server.hits("/slow")) == in_flight and time.monotonic() < deadline:
+            time.sleep(0.05)
     finally:
         daemon.send_signal(signal.SIGTERM)
         stopped_at = time.monotonic()
@@ -150,5 +160,11 @@ def test_run_collects_on_schedule_and_stops_cleanly_on_sigterm(
     assert daemon.returncode == 0, err
     assert time.monotonic() - stopped_at < 10
     assert "source=news" in err
+    assert "Traceback" not in err and "ERROR" not in err
     runs = fanpulse(config, "query", "--csv", "SELECT count(*) FROM collection_runs")
     assert int(runs.stdout.split()[1]) >= 3
+    slow_runs = fanpulse(
+        config, "query", "--csv", "SELECT count(*) FROM collection_runs WHERE source_name = 'slow'"
+    )
+    # every /slow request the server answered was recorded, the last one included
+    assert int(slow_runs.stdout.split()[1]) == len(feed_server.hits("/slow"))

@@ -140,7 +140,7 @@ def test_redirect_is_followed(feed_server: FeedServer) -> None:
 
 def test_connection_refused_is_a_network_error() -> None:
     settings = FAST.model_copy(update={"retries": 0})
-    with pytest.raises(FetchError, match="network error"):
+    with pytest.raises(FetchError, match="cannot connect to 127.0.0.1"):
         fetch("http://127.0.0.1:9/feed", settings)
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics.config import ConfigError, load_config
-from analytics.overview import load_overview, top_entities
+from analytics.overview import (
+    CollectionStatus,
+    EntityCount,
+    Overview,
+    load_collection_status,
+    load_overview,
+    top_entities,
+)
 
 st.title("fanpulse")
 
@@ -19,8 +26,8 @@ database = config.database_path
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def _figures(path: str) -> tuple[object, list[object]]:
-    return load_overview(path), top_entities(path)
+def _figures(path: str) -> tuple[Overview, list[EntityCount], CollectionStatus]:
+    return load_overview(path), top_entities(path), load_collection_status(path)
 
 
 if not database.exists():
@@ -30,7 +37,12 @@ if not database.exists():
     )
     st.stop()
 
-overview, entities = _figures(str(database))
+overview, entities, status = _figures(str(database))
+if overview.posts == 0:
+    st.info(
+        "No posts collected yet. The collector stores a post once a source returns one that "
+        "mentions the watchlist; the status of every source is below."
+    )
 columns = st.columns(4)
 columns[0].metric("Posts stored", f"{overview.posts:,}")
 columns[1].metric("Posts in the last 24 h", f"{overview.posts_last_24h:,}")
@@ -54,3 +66,18 @@ if entities:
     )
 else:
     st.write("No mentions yet.")
+
+st.subheader("Collection")
+if status.channels == 0:
+    st.write("No source has run yet.")
+else:
+    st.write(
+        f"{status.channels} source channels polled; {status.failing} failing at their last "
+        f"attempt; {status.never_succeeded} never succeeded yet."
+    )
+    if status.latest_errors:
+        st.dataframe(
+            [{"source": name, "last error": error} for name, error in status.latest_errors],
+            hide_index=True,
+            use_container_width=True,
+        )
