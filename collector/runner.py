@@ -70,9 +70,15 @@ class Collector:
         )
 
     async def run(self, job: ChannelJob) -> RunRecord:
-        """Fetch, process and store one channel; never raises for a source's failure."""
+        """Fetch, process and store one channel; never raises for a source's failure.
+
+        The channel's state (ETag, cursor, due time) advances only once its batch is
+        stored: if the write fails, the next poll fetches the same posts again.
+        """
         batch = await self.fetch(job)
         await self.save(batch)
+        for state in batch.states:
+            self.states[(state.source_name, state.channel)] = state
         return batch.run
 
     async def fetch(self, job: ChannelJob) -> RunBatch:
@@ -108,7 +114,6 @@ class Collector:
             last_success_at=finished if status != "error" else state.last_success_at,
             next_due_at=next_due(finished, self.interval(job.source), failures, retry_after),
         )
-        self.states[job.key] = saved_state
         run = RunRecord(
             source_name=job.source.name,
             source=job.source.kind,
