@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from analytics.config import AppConfig, ConfigError
 from collector.sources.base import Collected, Source, SourceError
+from collector.sources.mastodon import MastodonSource
 from collector.sources.rss import RssSource
 
 KINDS: dict[str, type[Source]] = {
     RssSource.kind: RssSource,
+    MastodonSource.kind: MastodonSource,
 }
 
 

@@ -1,0 +1,145 @@
+"""Mastodon hashtag timelines (``/api/v1/timelines/tag/<tag>``), keyless on most instances.
+
+One channel per instance and tag. The cursor is the newest status id seen there: later polls
+ask for ``min_id=<cursor>`` and walk newer pages through the ``Link: rel="prev"`` header, so
+nothing is fetched twice. Status ids differ per instance, so a post's id is its ActivityPub
+``uri``: the same toot seen on two instances is stored once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+from pydantic import Field, field_validator
+
+from analytics.models import Post, SourceState
+from collector.http import Fetcher, FetchError
+from collector.sources.base import Collected, Source, SourceError, SourceSettings
+from collector.text import MAX_TITLE_CHARS, html_to_text, one_line
+
+KIND = "mastodon"
+_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?([a-z]+)"?')
+
+
+class MastodonSettings(SourceSettings):
+    base_url: str = "https://mastodon.social"
+    tags: list[str] = Field(min_length=1)
+    page_size: int = Field(default=40, ge=1, le=40)
+    max_pages: int = Field(default=5, ge=1, le=50)
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/]+$", value.rstrip("/")):
+            raise ValueError(f"{value!r} must be an instance URL such as https://mastodon.social")
+        return value.rstrip("/")
+
+    @field_validator("tags")
+    @classmethod
+    def _bare_tags(cls, tags: list[str]) -> list[str]:
+        # Hashtags are case-insensitive: one channel (and one saved cursor) per tag.
+        cleaned = list(dict.fromkeys(tag.lstrip("#").casefold() for tag in tags))
+        for tag in cleaned:
+            if not re.fullmatch(r"\w+", tag):
+                raise ValueError(f"tag {tag!r} must be letters, digits or '_' (no '#')")
+        return cleaned
+
+
+class MastodonSource(Source):
+    kind = KIND
+    settings_model = MastodonSettings
+    settings: MastodonSettings
+
+    def channels(self) -> list[str]:
+        return [f"{self.settings.base_url}/tags/{tag}" for tag in self.settings.tags]
+
+    async def collect(self, fetcher: Fetcher, channel: str, state: SourceState) -> Collected:
+        tag = channel.rsplit("/tags/", 1)[1]
+        url: str | None = f"{self.settings.base_url}/api/v1/timelines/tag/{quote(tag)}"
+        params: dict[str, Any] | None = {"limit": self.settings.page_size}
+        if state.cursor:
+            params = {**params, "min_id": state.cursor}
+        statuses: list[dict[str, Any]] = []
+        pages = 0
+        status_code = None
+        while url and pages < self.settings.max_pages:
+            try:
+                response = await fetcher.get(url, params=params)
+            except FetchError as exc:
+                if exc.status in (401, 403):
+                    raise SourceError(
+                        f"{self.settings.base_url} does not serve #{tag} without login "
+                        f"(HTTP {exc.status}); use another instance for this tag"
+                    ) from None
+                raise
+            status_code = response.status
+            page = response.json()
+            if not isinstance(page, list):
+                raise SourceError(f"unexpected answer from {url}: not a list of statuses")
+            pages += 1
+            statuses.extend(page)
+            if not page or not state.cursor:
+                break  # first poll: the newest page is enough; later polls walk forward
+            url, params = page_links(response.headers.get("Link", "")).get("prev"), None
+        posts = parse_statuses(statuses, channel=channel, source_name=self.name)
+        newest = max((str(s.get("id")) for s in statuses), key=_id_order, default=None)
+        cursor = max(filter(None, [state.cursor, newest]), key=_id_order, default=None)
+        return Collected(posts, replace(state, cursor=cursor), http_status=status_code)
+
+
+def _id_order(status_id: str) -> tuple[int, str]:
+    """Mastodon ids are snowflake numbers in strings: compare by length, then text."""
+    return (len(status_id), status_id)
+
+
+def page_links(header: str) -> dict[str, str]:
+    """``Link: <…>; rel="next", <…>; rel="prev"`` → {rel: url}."""
+    return {rel: url for url, rel in _LINK.findall(header)}
+
+
+def parse_statuses(statuses: list[dict[str, Any]], *, channel: str, source_name: str) -> list[Post]:
+    """Posts of a tag timeline page (pure); reblogs count as the original status."""
+    posts = []
+    for raw in statuses:
+        status = raw.get("reblog") or raw
+        uri = status.get("uri")
+        created = _timestamp(status.get("created_at"))
+        if not uri or created is None:
+            continue  # no stable id or date: not a usable status
+        account = status.get("account") or {}
+        posts.append(
+            Post(
+                post_id=f"{KIND}:{uri}",
+                source=KIND,
+                source_name=source_name,
+                channel=channel,
+                url=one_line(status.get("url") or uri, 2000),
+                author=one_line(account.get("acct")),
+                title=one_line(status.get("spoiler_text"), MAX_TITLE_CHARS),
+                text=html_to_text(status.get("content") or ""),
+                lang=one_line(status.get("language"), 10),
+                created_at=created,
+                likes=_count(status.get("favourites_count")),
+                shares=_count(status.get("reblogs_count")),
+                replies=_count(status.get("replies_count")),
+            )
+        )
+    return posts
+
+
+def _timestamp(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
