@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(slots=True)
@@ -99,6 +99,17 @@ class RunRecord:
     error: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Attention:
+    """One day's numeric signal for an entity that is not a post (e.g. Wikipedia views)."""
+
+    entity_id: str
+    metric: str
+    day: date
+    value: float
+    source_name: str
+
+
 @dataclass(slots=True)
 class RunBatch:
     """Everything one source run produced, saved together in one transaction."""
@@ -106,3 +117,4 @@ class RunBatch:
     run: RunRecord
     posts: list[ScoredPost]
     states: list[SourceState]
+    attention: list[Attention] = field(default_factory=list)

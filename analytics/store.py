@@ -236,11 +236,48 @@ def _insert_batch(con: duckdb.DuckDBPyConnection, batch: RunBatch, collected_at:
                 "SELECT post_id, entity_id, matched FROM incoming_mentions"
             )
             con.unregister("incoming_mentions")
+    if batch.attention:
+        inserted += _upsert_attention(con, batch, collected_at)
     batch.run.inserted = inserted
     _insert_run(con, batch.run)
     for state in batch.states:
         save_state(con, state)
     return inserted
+
+
+def _upsert_attention(
+    con: duckdb.DuckDBPyConnection, batch: RunBatch, collected_at: datetime
+) -> int:
+    """Upsert daily values (a source may revise a recent day); returns the new days."""
+    rows = batch.attention
+    incoming = pa.table(
+        {
+            "entity_id": pa.array([r.entity_id for r in rows], pa.string()),
+            "metric": pa.array([r.metric for r in rows], pa.string()),
+            "day": pa.array([r.day for r in rows], pa.date32()),
+            "value": pa.array([r.value for r in rows], pa.float64()),
+            "source_name": pa.array([r.source_name for r in rows], pa.string()),
+            "collected_at": pa.array([collected_at] * len(rows), pa.timestamp("us", tz="UTC")),
+        }
+    )
+    con.register("incoming_attention", incoming)
+    row = con.execute(
+        """
+        SELECT count(*) FROM incoming_attention i
+        WHERE NOT EXISTS (SELECT 1 FROM attention a WHERE a.entity_id = i.entity_id
+                          AND a.metric = i.metric AND a.day = i.day)
+        """
+    ).fetchone()
+    con.execute(
+        """
+        INSERT INTO attention SELECT * FROM incoming_attention
+        ON CONFLICT (entity_id, metric, day) DO UPDATE
+        SET value = excluded.value, source_name = excluded.source_name,
+            collected_at = excluded.collected_at
+        """
+    )
+    con.unregister("incoming_attention")
+    return int(row[0]) if row else 0
 
 
 _RUN_FIELDS = [f.name for f in fields(RunRecord)]

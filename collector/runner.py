@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from analytics.config import AppConfig
-from analytics.models import RunBatch, RunRecord, SourceState
+from analytics.models import Attention, RunBatch, RunRecord, SourceState
 from analytics.store import load_states, prepare_database, save_batches
 from collector.http import Fetcher, FetchError
 from collector.matching import Matcher
@@ -87,6 +87,7 @@ class Collector:
         clock = time.monotonic()
         status, error, http_status, retry_after = "ok", None, None, None
         posts, off_topic, fetched = [], 0, 0
+        attention: list[Attention] = []
         new_state = state
         try:
             collected = await job.source.collect(self.fetcher, job.channel, state)
@@ -95,6 +96,7 @@ class Collector:
             )
             posts, off_topic, fetched = processed.relevant, processed.off_topic, collected.fetched
             http_status, new_state = collected.http_status, collected.state
+            attention = collected.attention
             status = "not_modified" if collected.not_modified else "ok"
         except FetchError as exc:
             status, error, http_status, retry_after = "error", str(exc), exc.status, exc.retry_after
@@ -136,7 +138,7 @@ class Collector:
             time.monotonic() - clock,
             f" error={error!r}" if error else "",
         )
-        return RunBatch(run=run, posts=posts, states=[saved_state])
+        return RunBatch(run=run, posts=posts, states=[saved_state], attention=attention)
 
     async def save(self, batch: RunBatch) -> None:
         async with self._write_lock:

@@ -27,7 +27,11 @@ def test_shipped_config_and_watchlist_load_and_build() -> None:
     config = load_config(REPO / "config" / "fanpulse.toml")
     sources = build_sources(config)
     assert len(sources) >= 5
-    assert {s.kind for s in sources} == {"rss", "mastodon"}
+    assert {s.kind for s in sources} == {"rss", "mastodon", "wikipedia"}
+    entity_ids = {e.entity_id for e in config.watchlist.entities()}
+    for source in sources:
+        if source.kind == "wikipedia":
+            assert set(source.channels()) <= entity_ids  # every article names a real entity
     ids = {e.entity_id for e in config.watchlist.entities()}
     assert {"show:heartstopper", "person:kit-connor", "character:nick-nelson"} <= ids
     assert {"ship:nick-charlie", "show:young-royals", "show:red-white-royal-blue"} <= ids

@@ -6,10 +6,12 @@ from analytics.config import AppConfig, ConfigError
 from collector.sources.base import Collected, Source, SourceError
 from collector.sources.mastodon import MastodonSource
 from collector.sources.rss import RssSource
+from collector.sources.wikipedia import WikipediaSource
 
 KINDS: dict[str, type[Source]] = {
     RssSource.kind: RssSource,
     MastodonSource.kind: MastodonSource,
+    WikipediaSource.kind: WikipediaSource,
 }
 
 

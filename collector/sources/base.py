@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from analytics.config import ConfigError, SourceEntry, config_error
-from analytics.models import Post, SourceState
+from analytics.models import Attention, Post, SourceState
 from collector.http import Fetcher
 
 
@@ -38,11 +38,11 @@ class Collected:
     state: SourceState
     http_status: int | None = None
     not_modified: bool = False
-    notes: list[str] = field(default_factory=list)
+    attention: list[Attention] = field(default_factory=list)  # numeric signals, not posts
 
     @property
     def fetched(self) -> int:
-        return len(self.posts)
+        return len(self.posts) + len(self.attention)
 
 
 class Source(ABC):
