@@ -81,3 +81,14 @@ def test_unknown_article_is_a_clear_error(
     run = asyncio.run(collect_once(load_config(config)))[0]
     assert run.status == "error"
     assert "no page views for en.wikipedia article 'Kit_Conor'" in (run.error or "")
+
+
+def test_articles_must_name_watchlist_entities(make_config: Callable[..., Path]) -> None:
+    from analytics.config import ConfigError
+    from collector.sources import build_sources
+
+    config = make_config(
+        [{"kind": "wikipedia", "name": "wiki", "articles": {"person:kit-conor": "Kit Connor"}}]
+    )
+    with pytest.raises(ConfigError, match="'person:kit-conor' is not in the watchlist"):
+        build_sources(load_config(config))

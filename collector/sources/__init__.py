@@ -18,6 +18,7 @@ KINDS: dict[str, type[Source]] = {
 def build_sources(config: AppConfig, *, include_disabled: bool = False) -> list[Source]:
     """Every configured source, validated; raises ConfigError naming the bad key."""
     built = []
+    known_entities = {entity.entity_id for entity in config.watchlist.entities()}
     for index, entry in enumerate(config.sources):
         kind = KINDS.get(entry.kind)
         if kind is None:
@@ -28,6 +29,13 @@ def build_sources(config: AppConfig, *, include_disabled: bool = False) -> list[
                 f"unknown kind {entry.kind!r} (known: {known})",
             )
         source = kind.from_entry(entry, str(config.path))
+        for entity_id in source.entity_references():
+            if entity_id not in known_entities:
+                raise ConfigError(
+                    config.path,
+                    f"sources.{entry.name}",
+                    f"{entity_id!r} is not in the watchlist {config.watchlist_path}",
+                )
         if entry.enabled or include_disabled:
             built.append(source)
     return built

@@ -77,6 +77,10 @@ class Source(ABC):
     async def collect(self, fetcher: Fetcher, channel: str, state: SourceState) -> Collected:
         """Fetch and parse one channel; raise FetchError or SourceError on failure."""
 
+    def entity_references(self) -> list[str]:
+        """Watchlist entity ids this source's settings name (checked at start-up)."""
+        return []
+
     def auth_status(self) -> str:
         """A one-line description of credentials, for `fanpulse sources`."""
         return "keyless"

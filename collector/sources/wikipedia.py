@@ -51,6 +51,9 @@ class WikipediaSource(Source):
     def channels(self) -> list[str]:
         return list(self.settings.articles)
 
+    def entity_references(self) -> list[str]:
+        return list(self.settings.articles)
+
     async def collect(self, fetcher: Fetcher, channel: str, state: SourceState) -> Collected:
         title = self.settings.articles[channel].strip().replace(" ", "_")
         yesterday = datetime.now(UTC).date() - timedelta(days=1)
