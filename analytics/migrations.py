@@ -154,8 +154,15 @@ _ANALYST_VIEWS = (
     """,
 )
 
+_POST_KIND = (
+    "ALTER TABLE posts ADD COLUMN post_kind VARCHAR DEFAULT 'post'",
+    # Until now only feeds were collected, and feeds carry articles.
+    "UPDATE posts SET post_kind = 'article' WHERE source = 'rss'",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core tables and analyst views", _CORE_TABLES + _ANALYST_VIEWS),
+    Migration(2, "posts.post_kind: article, post, comment, fanwork, video", _POST_KIND),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
@@ -171,8 +178,8 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[Migration]:
-    """Apply every migration newer than the file; return the ones applied."""
+def migrate(con: duckdb.DuckDBPyConnection, upto: int = LATEST_VERSION) -> list[Migration]:
+    """Apply every migration newer than the file (up to ``upto``); return those applied."""
     con.execute(
         """
         CREATE TABLE IF NOT EXISTS schema_version (
@@ -190,7 +197,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[Migration]:
         )
     applied = []
     for migration in MIGRATIONS:
-        if migration.version <= version:
+        if migration.version <= version or migration.version > upto:
             continue
         con.execute("BEGIN TRANSACTION")
         try:

@@ -28,6 +28,7 @@ class Post:
     shares: int | None = None
     replies: int | None = None
     score: int | None = None
+    post_kind: str = "post"  # article | post | comment | fanwork | video
 
 
 @dataclass(frozen=True, slots=True)

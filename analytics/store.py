@@ -162,6 +162,7 @@ _POST_SCHEMA = pa.schema(
         ("sentiment_label", pa.string()),
         ("sentiment_version", pa.string()),
         ("content_hash", pa.string()),
+        ("post_kind", pa.string()),
     ]
 )
 _POST_COLUMNS = ", ".join(_POST_SCHEMA.names)
@@ -185,6 +186,7 @@ def posts_table(scored: Sequence[ScoredPost], collected_at: datetime) -> pa.Tabl
         columns["sentiment_label"].append(sentiment.label)
         columns["sentiment_version"].append(sentiment.version)
         columns["content_hash"].append(item.content_hash)
+        columns["post_kind"].append(post.post_kind)
     return pa.table(columns, schema=_POST_SCHEMA)
 
 

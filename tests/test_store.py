@@ -225,3 +225,25 @@ def test_released_duckdb_cli_reads_the_file(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["n", "4"]
+
+
+def test_a_version_1_file_with_data_upgrades_in_place(tmp_path: Path) -> None:
+    from analytics.migrations import migrate
+
+    db = tmp_path / "old.duckdb"
+    with connect(db) as con:
+        migrate(con, upto=1)
+        con.execute(
+            "INSERT INTO posts (post_id, source, source_name, channel, text, created_at, "
+            "collected_at, vader_compound, sentiment, sentiment_label, sentiment_version, "
+            "content_hash) VALUES ('rss:old', 'rss', 'feed', 'c', 'Heartstopper', now(), now(), "
+            "0, 0, 'neutral', 'vader-3.3.2', 'h')"
+        )
+    prepare_database(db, ENTITIES)
+    _, rows = run_query(db, "SELECT post_id, post_kind FROM posts")
+    assert rows == [("rss:old", "article")]
+    _, versions = run_query(db, "SELECT version FROM schema_version ORDER BY version")
+    assert [v for (v,) in versions] == list(range(1, LATEST_VERSION + 1))
+    save_batches(db, [batch(scored(1))])
+    _, kinds = run_query(db, "SELECT post_kind FROM posts WHERE post_id = 'rss:item-0'")
+    assert kinds == [("post",)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from analytics.config import AppConfig, ConfigError
+from collector.sources.ao3 import Ao3Source
 from collector.sources.base import Collected, Source, SourceError
 from collector.sources.mastodon import MastodonSource
 from collector.sources.rss import RssSource
@@ -12,6 +13,7 @@ KINDS: dict[str, type[Source]] = {
     RssSource.kind: RssSource,
     MastodonSource.kind: MastodonSource,
     WikipediaSource.kind: WikipediaSource,
+    Ao3Source.kind: Ao3Source,
 }
 
 

@@ -12,9 +12,9 @@ import calendar
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import feedparser
 from pydantic import field_validator
@@ -36,6 +36,8 @@ _LANG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
 
 class RssSettings(SourceSettings):
     url: str
+    # What the feed's entries are: news sites carry articles, a subreddit's feed posts.
+    post_kind: Literal["article", "post", "fanwork", "video"] = "article"
 
     @field_validator("url")
     @classmethod
@@ -63,6 +65,7 @@ class RssSource(Source):
             channel=channel,
             source_name=self.name,
             now=datetime.now(UTC),
+            post_kind=self.settings.post_kind,
         )
         new_state = replace(
             state,
@@ -90,6 +93,8 @@ def parse_feed(
     channel: str,
     source_name: str,
     now: datetime,
+    source: str = KIND,
+    post_kind: str = "article",
 ) -> list[Post]:
     """Posts of an RSS/Atom/RDF document (pure: bytes in, posts out)."""
     response_headers = {k.lower(): v for k, v in (headers or {}).items()}
@@ -100,27 +105,33 @@ def parse_feed(
         detail = f" ({reason})" if reason else ""
         raise SourceError(f"not an RSS or Atom feed{detail}; check the URL in a browser")
     feed_lang = parsed.feed.get("language")
-    return [
-        _post(entry, channel=channel, source_name=source_name, now=now, feed_lang=feed_lang)
-        for entry in parsed.entries
-    ]
+    origin = _Origin(source, source_name, channel, post_kind, feed_lang)
+    return [_post(entry, origin, now) for entry in parsed.entries]
 
 
-def _post(
-    entry: Any, *, channel: str, source_name: str, now: datetime, feed_lang: str | None
-) -> Post:
+@dataclass(frozen=True, slots=True)
+class _Origin:
+    source: str
+    source_name: str
+    channel: str
+    post_kind: str
+    feed_lang: str | None
+
+
+def _post(entry: Any, origin: _Origin, now: datetime) -> Post:
     title = _plain(entry.get("title_detail"), entry.get("title"))
     text = _body(entry)
     return Post(
-        post_id=f"{KIND}:{_native_id(entry, title, text)}",
-        source=KIND,
-        source_name=source_name,
-        channel=channel,
+        post_id=f"{origin.source}:{_native_id(entry, title, text)}",
+        source=origin.source,
+        post_kind=origin.post_kind,
+        source_name=origin.source_name,
+        channel=origin.channel,
         url=one_line(entry.get("link"), 2000),
         author=one_line(_author(entry)),
         title=one_line(title, MAX_TITLE_CHARS),
         text=text,
-        lang=_language(entry, feed_lang),
+        lang=_language(entry, origin.feed_lang),
         created_at=_created_at(entry, now),
     )
 
