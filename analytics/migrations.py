@@ -163,6 +163,7 @@ _POST_KIND = (
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core tables and analyst views", _CORE_TABLES + _ANALYST_VIEWS),
     Migration(2, "posts.post_kind: article, post, comment, fanwork, video", _POST_KIND),
+    Migration(3, "posts.views for video sources", ("ALTER TABLE posts ADD COLUMN views BIGINT",)),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

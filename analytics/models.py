@@ -29,6 +29,7 @@ class Post:
     replies: int | None = None
     score: int | None = None
     post_kind: str = "post"  # article | post | comment | fanwork | video
+    views: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

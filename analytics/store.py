@@ -3,7 +3,7 @@
 DuckDB lets one process write a file, and a reader in another process blocks the writer
 (and the other way round). So every call here opens, does its work, and closes; a lock
 conflict is retried with backoff until ``lock_timeout``. Bulk rows go in as Arrow tables
-(``INSERT OR IGNORE … SELECT``), which is ~100x faster than ``executemany``.
+(``INSERT … SELECT … ON CONFLICT``), which is ~100x faster than ``executemany``.
 """
 
 from __future__ import annotations
@@ -163,9 +163,12 @@ _POST_SCHEMA = pa.schema(
         ("sentiment_version", pa.string()),
         ("content_hash", pa.string()),
         ("post_kind", pa.string()),
+        ("views", pa.int64()),
     ]
 )
 _POST_COLUMNS = ", ".join(_POST_SCHEMA.names)
+_ENGAGEMENT = ("likes", "shares", "replies", "score", "views")
+_ENGAGEMENT_UPDATES = ", ".join(f"{c} = coalesce(excluded.{c}, {c})" for c in _ENGAGEMENT)
 
 
 def posts_table(scored: Sequence[ScoredPost], collected_at: datetime) -> pa.Table:
@@ -187,6 +190,7 @@ def posts_table(scored: Sequence[ScoredPost], collected_at: datetime) -> pa.Tabl
         columns["sentiment_version"].append(sentiment.version)
         columns["content_hash"].append(item.content_hash)
         columns["post_kind"].append(post.post_kind)
+        columns["views"].append(post.views)
     return pa.table(columns, schema=_POST_SCHEMA)
 
 
@@ -211,7 +215,7 @@ def save_batches(
     """Store runs, their posts and mentions, and source state in one transaction.
 
     Returns how many posts of each batch were new; fills ``run.inserted`` likewise.
-    Posts already stored (same ``post_id``) are left as they are.
+    A post already stored (same ``post_id``) only has its engagement counts refreshed.
     """
     collected_at = collected_at or datetime.now(UTC)
     with connect(path, lock_timeout=lock_timeout) as con, transaction(con):
@@ -224,12 +228,19 @@ def _insert_batch(con: duckdb.DuckDBPyConnection, batch: RunBatch, collected_at:
     if batch.posts:
         incoming_posts = posts_table(batch.posts, collected_at)
         con.register("incoming_posts", incoming_posts)
-        rows = con.execute(
-            f"INSERT OR IGNORE INTO posts ({_POST_COLUMNS}) "  # noqa: S608 - fixed column list
-            f"SELECT {_POST_COLUMNS} FROM incoming_posts RETURNING post_id"
-        ).fetchall()
+        row = con.execute(
+            "SELECT count(*) FROM incoming_posts i "
+            "WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.post_id = i.post_id)"
+        ).fetchone()
+        inserted = int(row[0]) if row else 0
+        # A post seen again keeps its text, time and sentiment as first stored; only its
+        # engagement moves on (likes and views grow), and a missing count never erases one.
+        con.execute(
+            f"INSERT INTO posts ({_POST_COLUMNS}) "  # noqa: S608 - fixed column list
+            f"SELECT {_POST_COLUMNS} FROM incoming_posts "
+            f"ON CONFLICT (post_id) DO UPDATE SET {_ENGAGEMENT_UPDATES}"
+        )
         con.unregister("incoming_posts")
-        inserted = len(rows)
         incoming_mentions = mentions_table(batch.posts)
         if incoming_mentions.num_rows:
             con.register("incoming_mentions", incoming_mentions)

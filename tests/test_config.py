@@ -27,7 +27,7 @@ def test_shipped_config_and_watchlist_load_and_build() -> None:
     config = load_config(REPO / "config" / "fanpulse.toml")
     sources = build_sources(config)
     assert len(sources) >= 5
-    assert {s.kind for s in sources} == {"rss", "mastodon", "wikipedia", "ao3"}
+    assert {s.kind for s in sources} == {"rss", "mastodon", "wikipedia", "ao3", "youtube"}
     entity_ids = {e.entity_id for e in config.watchlist.entities()}
     for source in sources:
         if source.kind == "wikipedia":

@@ -247,3 +247,17 @@ def test_a_version_1_file_with_data_upgrades_in_place(tmp_path: Path) -> None:
     save_batches(db, [batch(scored(1))])
     _, kinds = run_query(db, "SELECT post_kind FROM posts WHERE post_id = 'rss:item-0'")
     assert kinds == [("post",)]
+
+
+def test_a_post_seen_again_refreshes_only_its_engagement(tmp_path: Path) -> None:
+    db = tmp_path / "f.duckdb"
+    prepare_database(db, ENTITIES)
+    first = scored(1)
+    first[0].post.likes, first[0].post.views = 10, 500
+    save_batches(db, [batch(first)])
+    again = scored(1)
+    again[0].post.likes, again[0].post.views = 25, None  # views missing this time
+    again[0].post.text = "edited text"
+    assert save_batches(db, [batch(again)]) == [0]
+    _, rows = run_query(db, "SELECT likes, views, text FROM posts")
+    assert rows == [(25, 500, "Kit Connor is wonderful")]

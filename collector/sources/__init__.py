@@ -8,12 +8,14 @@ from collector.sources.base import Collected, Source, SourceError
 from collector.sources.mastodon import MastodonSource
 from collector.sources.rss import RssSource
 from collector.sources.wikipedia import WikipediaSource
+from collector.sources.youtube import YoutubeSource
 
 KINDS: dict[str, type[Source]] = {
     RssSource.kind: RssSource,
     MastodonSource.kind: MastodonSource,
     WikipediaSource.kind: WikipediaSource,
     Ao3Source.kind: Ao3Source,
+    YoutubeSource.kind: YoutubeSource,
 }
 
 

@@ -97,6 +97,15 @@ def parse_feed(
     post_kind: str = "article",
 ) -> list[Post]:
     """Posts of an RSS/Atom/RDF document (pure: bytes in, posts out)."""
+    entries, feed_lang = read_feed(content, headers=headers, channel=channel)
+    origin = Origin(source, source_name, channel, post_kind, feed_lang)
+    return [entry_post(entry, origin, now) for entry in entries]
+
+
+def read_feed(
+    content: bytes, *, headers: Mapping[str, str] | None, channel: str
+) -> tuple[list[Any], str | None]:
+    """feedparser's entries and the feed's declared language; SourceError if not a feed."""
     response_headers = {k.lower(): v for k, v in (headers or {}).items()}
     response_headers.setdefault("content-location", channel)
     parsed = feedparser.parse(content, response_headers=response_headers)
@@ -104,13 +113,13 @@ def parse_feed(
         reason = parsed.get("bozo_exception")
         detail = f" ({reason})" if reason else ""
         raise SourceError(f"not an RSS or Atom feed{detail}; check the URL in a browser")
-    feed_lang = parsed.feed.get("language")
-    origin = _Origin(source, source_name, channel, post_kind, feed_lang)
-    return [_post(entry, origin, now) for entry in parsed.entries]
+    return list(parsed.entries), parsed.feed.get("language")
 
 
 @dataclass(frozen=True, slots=True)
-class _Origin:
+class Origin:
+    """Where entries come from: stamped on every post made from them."""
+
     source: str
     source_name: str
     channel: str
@@ -118,7 +127,8 @@ class _Origin:
     feed_lang: str | None
 
 
-def _post(entry: Any, origin: _Origin, now: datetime) -> Post:
+def entry_post(entry: Any, origin: Origin, now: datetime) -> Post:
+    """One feed entry as a post (pure)."""
     title = _plain(entry.get("title_detail"), entry.get("title"))
     text = _body(entry)
     return Post(
