@@ -27,7 +27,8 @@ def test_shipped_config_and_watchlist_load_and_build() -> None:
     config = load_config(REPO / "config" / "fanpulse.toml")
     sources = build_sources(config)
     assert len(sources) >= 5
-    assert {s.kind for s in sources} == {"rss", "mastodon", "wikipedia", "ao3", "youtube"}
+    kinds = {s.kind for s in sources}
+    assert kinds == {"rss", "mastodon", "wikipedia", "ao3", "youtube", "bluesky"}
     entity_ids = {e.entity_id for e in config.watchlist.entities()}
     for source in sources:
         if source.kind == "wikipedia":

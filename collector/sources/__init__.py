@@ -5,6 +5,7 @@ from __future__ import annotations
 from analytics.config import AppConfig, ConfigError
 from collector.sources.ao3 import Ao3Source
 from collector.sources.base import Collected, Source, SourceError
+from collector.sources.bluesky import BlueskySource
 from collector.sources.mastodon import MastodonSource
 from collector.sources.rss import RssSource
 from collector.sources.wikipedia import WikipediaSource
@@ -16,6 +17,7 @@ KINDS: dict[str, type[Source]] = {
     WikipediaSource.kind: WikipediaSource,
     Ao3Source.kind: Ao3Source,
     YoutubeSource.kind: YoutubeSource,
+    BlueskySource.kind: BlueskySource,
 }
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -19,6 +18,7 @@ from pydantic import Field, field_validator
 from analytics.models import Post, SourceState
 from collector.http import Fetcher, FetchError
 from collector.sources.base import Collected, Source, SourceError, SourceSettings
+from collector.sources.values import count, timestamp
 from collector.text import MAX_TITLE_CHARS, html_to_text, one_line
 
 KIND = "mastodon"
@@ -107,7 +107,7 @@ def parse_statuses(statuses: list[dict[str, Any]], *, channel: str, source_name:
     for raw in statuses:
         status = raw.get("reblog") or raw
         uri = status.get("uri")
-        created = _timestamp(status.get("created_at"))
+        created = timestamp(status.get("created_at"))
         if not uri or created is None:
             continue  # no stable id or date: not a usable status
         account = status.get("account") or {}
@@ -123,23 +123,9 @@ def parse_statuses(statuses: list[dict[str, Any]], *, channel: str, source_name:
                 text=html_to_text(status.get("content") or ""),
                 lang=one_line(status.get("language"), 10),
                 created_at=created,
-                likes=_count(status.get("favourites_count")),
-                shares=_count(status.get("reblogs_count")),
-                replies=_count(status.get("replies_count")),
+                likes=count(status.get("favourites_count")),
+                shares=count(status.get("reblogs_count")),
+                replies=count(status.get("replies_count")),
             )
         )
     return posts
-
-
-def _timestamp(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
