@@ -62,7 +62,7 @@ class CollectionStatus:
     channels: int
     failing: int
     never_succeeded: int
-    latest_errors: list[tuple[str, str]]  # (source name, error), newest first
+    latest_errors: list[tuple[str, str, str]]  # (source name, channel, error), newest first
 
 
 def load_collection_status(path: Path, lock_timeout: float = 10.0) -> CollectionStatus:
@@ -77,9 +77,9 @@ def load_collection_status(path: Path, lock_timeout: float = 10.0) -> Collection
         ).fetchone()
         errors = con.execute(
             """
-            SELECT source_name, last_error FROM source_state
+            SELECT source_name, channel, last_error FROM source_state
             WHERE last_error IS NOT NULL ORDER BY last_attempt_at DESC LIMIT 10
             """
         ).fetchall()
     assert row is not None
-    return CollectionStatus(row[0], row[1], row[2], [(name, error) for name, error in errors])
+    return CollectionStatus(row[0], row[1], row[2], [tuple(e) for e in errors])

@@ -219,7 +219,7 @@ def sources() -> None:
     for source in built:
         channel_states = [s for (name, _), s in states.items() if name == source.name]
         successes = [s.last_success_at for s in channel_states if s.last_success_at]
-        last_errors = [s.last_error for s in channel_states if s.last_error]
+        last_errors = list(dict.fromkeys(s.last_error for s in channel_states if s.last_error))
         interval = source.entry.interval or config.collector.default_interval
         table.add_row(
             source.name,

@@ -77,7 +77,10 @@ else:
     )
     if status.latest_errors:
         st.dataframe(
-            [{"source": name, "last error": error} for name, error in status.latest_errors],
+            [
+                {"source": name, "channel": channel, "last error": error}
+                for name, channel, error in status.latest_errors
+            ],
             hide_index=True,
             use_container_width=True,
         )
