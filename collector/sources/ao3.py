@@ -10,6 +10,7 @@ polling: its 429 + Retry-After is obeyed by the shared client and the runner.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import quote, urljoin
@@ -19,7 +20,7 @@ from pydantic import Field
 from analytics.models import Post, SourceState
 from collector.http import Fetcher, FetchError
 from collector.sources.base import Collected, Source, SourceError, SourceSettings
-from collector.sources.rss import conditional_headers, parse_feed
+from collector.sources.rss import FeedParser, fetch_feed, parse_feed
 
 KIND = "ao3"
 _FEED_LINK = re.compile(r'href="(/tags/\d+/feed\.atom)"')
@@ -48,18 +49,15 @@ class Ao3Source(Source):
             feed_path = await self._find_feed(fetcher, base, channel)
             state = replace(state, cursor=_FEED_CURSOR + feed_path, etag=None, last_modified=None)
         feed_url = urljoin(base + "/", feed_path.lstrip("/"))
-        response = await fetcher.get(feed_url, headers=conditional_headers(state))
-        if response.not_modified:
-            return Collected([], state, http_status=304, not_modified=True)
-        posts = parse_works(
-            response.content, channel=channel, source_name=self.name, now=datetime.now(UTC)
-        )
-        new_state = replace(
-            state,
-            etag=response.headers.get("ETag"),
-            last_modified=response.headers.get("Last-Modified"),
-        )
-        return Collected(posts, new_state, http_status=response.status)
+        return await fetch_feed(fetcher, feed_url, state, self._parser(channel))
+
+    def _parser(self, channel: str) -> FeedParser:
+        def parse(content: bytes, _headers: Mapping[str, str]) -> list[Post]:
+            return parse_works(
+                content, channel=channel, source_name=self.name, now=datetime.now(UTC)
+            )
+
+        return parse
 
     async def _find_feed(self, fetcher: Fetcher, base: str, tag: str) -> str:
         # AO3 escapes these characters in tag URLs: "/" → "*s*", "&" → "*a*", "." → "*d*".

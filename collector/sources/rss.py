@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -56,23 +56,40 @@ class RssSource(Source):
         return [self.settings.url]
 
     async def collect(self, fetcher: Fetcher, channel: str, state: SourceState) -> Collected:
-        response = await fetcher.get(channel, headers=conditional_headers(state))
-        if response.not_modified:
-            return Collected([], state, http_status=304, not_modified=True)
-        posts = parse_feed(
-            response.content,
-            headers=response.headers,
-            channel=channel,
-            source_name=self.name,
-            now=datetime.now(UTC),
-            post_kind=self.settings.post_kind,
-        )
-        new_state = replace(
-            state,
-            etag=response.headers.get("ETag"),
-            last_modified=response.headers.get("Last-Modified"),
-        )
-        return Collected(posts, new_state, http_status=response.status)
+        def parse(content: bytes, headers: Mapping[str, str]) -> list[Post]:
+            return parse_feed(
+                content,
+                headers=headers,
+                channel=channel,
+                source_name=self.name,
+                now=datetime.now(UTC),
+                post_kind=self.settings.post_kind,
+            )
+
+        return await fetch_feed(fetcher, channel, state, parse)
+
+
+FeedParser = Callable[[bytes, Mapping[str, str]], list[Post]]
+
+
+async def fetch_feed(
+    fetcher: Fetcher,
+    url: str,
+    state: SourceState,
+    parse: FeedParser,
+    params: dict[str, str] | None = None,
+) -> Collected:
+    """Conditional GET of a feed: a 304 costs no body; else parse it and keep its validators."""
+    response = await fetcher.get(url, params=params, headers=conditional_headers(state))
+    if response.not_modified:
+        return Collected([], state, http_status=304, not_modified=True)
+    posts = parse(response.content, response.headers)
+    new_state = replace(
+        state,
+        etag=response.headers.get("ETag"),
+        last_modified=response.headers.get("Last-Modified"),
+    )
+    return Collected(posts, new_state, http_status=response.status)
 
 
 def conditional_headers(state: SourceState) -> dict[str, str]:

@@ -9,6 +9,7 @@ feed.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -18,7 +19,7 @@ from pydantic import Field, field_validator
 from analytics.models import Post, SourceState
 from collector.http import Fetcher
 from collector.sources.base import Collected, Source, SourceSettings
-from collector.sources.rss import Origin, conditional_headers, entry_post, read_feed
+from collector.sources.rss import Origin, entry_post, fetch_feed, read_feed
 
 KIND = "youtube"
 
@@ -47,21 +48,13 @@ class YoutubeSource(Source):
         return list(self.settings.channel_ids)
 
     async def collect(self, fetcher: Fetcher, channel: str, state: SourceState) -> Collected:
+        def parse(content: bytes, _headers: Mapping[str, str]) -> list[Post]:
+            return parse_videos(
+                content, channel=channel, source_name=self.name, now=datetime.now(UTC)
+            )
+
         url = f"{self.settings.base_url.rstrip('/')}/feeds/videos.xml"
-        response = await fetcher.get(
-            url, params={"channel_id": channel}, headers=conditional_headers(state)
-        )
-        if response.not_modified:
-            return Collected([], state, http_status=304, not_modified=True)
-        posts = parse_videos(
-            response.content, channel=channel, source_name=self.name, now=datetime.now(UTC)
-        )
-        new_state = replace(
-            state,
-            etag=response.headers.get("ETag"),
-            last_modified=response.headers.get("Last-Modified"),
-        )
-        return Collected(posts, new_state, http_status=response.status)
+        return await fetch_feed(fetcher, url, state, parse, params={"channel_id": channel})
 
 
 def parse_videos(content: bytes, *, channel: str, source_name: str, now: datetime) -> list[Post]:
