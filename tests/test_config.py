@@ -28,7 +28,7 @@ def test_shipped_config_and_watchlist_load_and_build() -> None:
     sources = build_sources(config)
     assert len(sources) >= 5
     kinds = {s.kind for s in sources}
-    assert kinds == {"rss", "mastodon", "wikipedia", "ao3", "youtube", "bluesky"}
+    assert kinds == {"rss", "mastodon", "wikipedia", "ao3", "youtube", "bluesky", "reddit"}
     entity_ids = {e.entity_id for e in config.watchlist.entities()}
     for source in sources:
         if source.kind == "wikipedia":

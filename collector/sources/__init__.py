@@ -7,6 +7,7 @@ from collector.sources.ao3 import Ao3Source
 from collector.sources.base import Collected, Source, SourceError
 from collector.sources.bluesky import BlueskySource
 from collector.sources.mastodon import MastodonSource
+from collector.sources.reddit import RedditSource
 from collector.sources.rss import RssSource
 from collector.sources.wikipedia import WikipediaSource
 from collector.sources.youtube import YoutubeSource
@@ -18,6 +19,7 @@ KINDS: dict[str, type[Source]] = {
     Ao3Source.kind: Ao3Source,
     YoutubeSource.kind: YoutubeSource,
     BlueskySource.kind: BlueskySource,
+    RedditSource.kind: RedditSource,
 }
 
 

@@ -1,0 +1,258 @@
+"""Reddit: subreddit posts and comments, and searches, through OAuth app-only access.
+
+Reddit refuses unauthenticated JSON, so with ``REDDIT_CLIENT_ID``, ``REDDIT_CLIENT_SECRET``
+and ``REDDIT_USER_AGENT`` (``<platform>:<app id>:<version> (by /u/<user>)``) the source gets
+an app-only token (cached until it expires) and reads ``oauth.reddit.com`` with
+``raw_json=1``. Listings are read newest first, page by page, until the newest item seen on
+the previous poll (the cursor), so no page is fetched twice; posts on the last page that
+were already stored get their scores refreshed. When ``X-Ratelimit-Remaining``
+runs low, paging stops until the next poll. Without credentials each subreddit falls back
+to its public RSS feed, which has no scores or comment counts (``fanpulse sources`` says so).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from analytics.models import Post, SourceState
+from collector.http import Fetcher, FetchError, FetchResponse
+from collector.sources.base import Collected, Source, SourceError, SourceSettings
+from collector.sources.rss import fetch_feed, parse_feed
+from collector.sources.values import count
+from collector.text import MAX_TITLE_CHARS, clean_text, one_line
+
+log = logging.getLogger(__name__)
+
+KIND = "reddit"
+ID_ENV, SECRET_ENV, AGENT_ENV = "REDDIT_CLIENT_ID", "REDDIT_CLIENT_SECRET", "REDDIT_USER_AGENT"
+# Keep a few calls in hand for the other channels sharing the same app's allowance.
+MIN_REMAINING = 5
+_FULLNAME = re.compile(r"t[13]_[0-9a-z]+")
+
+
+class RedditSettings(SourceSettings):
+    base_url: str = "https://oauth.reddit.com"
+    auth_url: str = "https://www.reddit.com/api/v1/access_token"
+    rss_url: str = "https://www.reddit.com"  # keyless fallback
+    subreddits: list[str] = []
+    searches: list[str] = []
+    comments: bool = True
+    page_size: int = Field(default=100, ge=1, le=100)
+    max_pages: int = Field(default=3, ge=1, le=10)
+
+    @field_validator("subreddits")
+    @classmethod
+    def _names(cls, names: list[str]) -> list[str]:
+        cleaned = [name.removeprefix("/").removeprefix("r/") for name in names]
+        for name in cleaned:
+            if not name.replace("_", "").isalnum():
+                raise ValueError(f"{name!r} is not a subreddit name")
+        return cleaned
+
+
+class RedditSource(Source):
+    kind = KIND
+    settings_model = RedditSettings
+    settings: RedditSettings
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._token: tuple[str, float] | None = None  # (token, monotonic expiry)
+        self._token_lock = asyncio.Lock()
+
+    def channels(self) -> list[str]:
+        subs = [f"r/{name}" for name in self.settings.subreddits]
+        if not _credentials():
+            return subs  # RSS fallback: new posts only
+        comments = [f"{sub}/comments" for sub in subs] if self.settings.comments else []
+        return subs + comments + [f"search:{q}" for q in self.settings.searches]
+
+    def auth_status(self) -> str:
+        if _credentials():
+            return f"OAuth app-only ({ID_ENV})"
+        return f"RSS fallback, no scores/comments/search: set {ID_ENV}, {SECRET_ENV}, {AGENT_ENV}"
+
+    async def collect(self, fetcher: Fetcher, channel: str, state: SourceState) -> Collected:
+        if not _credentials():
+            return await self._rss(fetcher, channel, state)
+        if channel.startswith("search:"):
+            path, params = "/search", {"q": channel.removeprefix("search:"), "sort": "new"}
+        elif channel.endswith("/comments"):
+            path, params = f"/{channel}", {}
+        else:
+            path, params = f"/{channel}/new", {}
+        return await self._listing(fetcher, channel, path, params, state)
+
+    async def _listing(
+        self,
+        fetcher: Fetcher,
+        channel: str,
+        path: str,
+        params: dict[str, Any],
+        state: SourceState,
+    ) -> Collected:
+        seen_until = state.cursor
+        things: list[dict[str, Any]] = []
+        after: str | None = None
+        status = None
+        for _ in range(self.settings.max_pages):
+            query = {**params, "limit": self.settings.page_size, "raw_json": 1}
+            if after:
+                query["after"] = after
+            response = await self._get(fetcher, f"{self.settings.base_url}{path}", query)
+            status = response.status
+            page, after = parse_listing_page(response.json())
+            # Items seen before are kept too: the store refreshes their scores at no extra
+            # request; reaching one means everything older is known, so paging stops.
+            things.extend(page)
+            reached_cursor = any(_is_seen(t, seen_until) for t in page)
+            if reached_cursor or not after or _rate_limited(response.headers):
+                break
+        posts = parse_things(things, channel=channel, source_name=self.name)
+        newest = max((_order_key(t) for t in things), default=None)
+        cursor = max(filter(None, [seen_until, newest]), default=None)
+        return Collected(posts, replace(state, cursor=cursor), http_status=status)
+
+    async def _get(self, fetcher: Fetcher, url: str, params: dict[str, Any]) -> FetchResponse:
+        token = await self._access_token(fetcher)
+        headers = {"Authorization": f"bearer {token}", "User-Agent": os.environ[AGENT_ENV]}
+        try:
+            return await fetcher.get(url, params=params, headers=headers)
+        except FetchError as exc:
+            if exc.status in (401, 403):
+                self._token = None
+                raise SourceError(
+                    f"Reddit refused access (HTTP {exc.status}): check {ID_ENV} and "
+                    f"{SECRET_ENV}, and that the subreddit is public"
+                ) from None
+            raise
+
+    async def _access_token(self, fetcher: Fetcher) -> str:
+        async with self._token_lock:
+            if self._token and self._token[1] > time.monotonic():
+                return self._token[0]
+            client_id, secret, agent = _credentials() or ("", "", "")
+            try:
+                response = await fetcher.request(
+                    "POST",
+                    self.settings.auth_url,
+                    data={"grant_type": "client_credentials"},
+                    auth=(client_id, secret),
+                    headers={"User-Agent": agent},
+                )
+            except FetchError as exc:
+                if exc.status in (400, 401, 403):
+                    raise SourceError(
+                        f"Reddit rejected the app credentials (HTTP {exc.status}); "
+                        f"check {ID_ENV} and {SECRET_ENV}"
+                    ) from None
+                raise
+            payload = response.json()
+            token = payload.get("access_token") if isinstance(payload, dict) else None
+            if not isinstance(token, str):
+                raise SourceError("Reddit answered the token request without a token")
+            lifetime = payload.get("expires_in")
+            seconds = float(lifetime) if isinstance(lifetime, int | float) else 3600.0
+            self._token = (token, time.monotonic() + max(60.0, seconds - 60))
+            return token
+
+    async def _rss(self, fetcher: Fetcher, channel: str, state: SourceState) -> Collected:
+        def parse(content: bytes, headers: Mapping[str, str]) -> list[Post]:
+            posts = parse_feed(
+                content,
+                headers=headers,
+                channel=channel,
+                source_name=self.name,
+                now=datetime.now(UTC),
+                source=KIND,
+                post_kind="post",
+            )
+            # Reddit's Atom ids are fullnames (t3_…), as in the API: the same post either way.
+            return [replace(p, post_id=_fullname_id(p.post_id)) for p in posts]
+
+        url = f"{self.settings.rss_url.rstrip('/')}/{channel}/new/.rss"
+        return await fetch_feed(fetcher, url, state, parse)
+
+
+def _fullname_id(post_id: str) -> str:
+    match = _FULLNAME.search(post_id)
+    return f"{KIND}:{match.group(0)}" if match else post_id
+
+
+def _credentials() -> tuple[str, str, str] | None:
+    values = (os.environ.get(ID_ENV), os.environ.get(SECRET_ENV), os.environ.get(AGENT_ENV))
+    return values if all(values) else None  # type: ignore[return-value]
+
+
+def _rate_limited(headers: Mapping[str, str]) -> bool:
+    remaining = headers.get("x-ratelimit-remaining")
+    try:
+        low = remaining is not None and float(remaining) < MIN_REMAINING
+    except ValueError:
+        return False
+    if low:
+        log.info("reddit rate limit nearly used (%s left); paging resumes next poll", remaining)
+    return low
+
+
+def _order_key(thing: dict[str, Any]) -> str:
+    """Sortable position of a thing: creation time, then its fullname."""
+    created = thing.get("created_utc")
+    stamp = f"{float(created):015.3f}" if isinstance(created, int | float) else "0"
+    return f"{stamp}|{thing.get('name', '')}"
+
+
+def _is_seen(thing: dict[str, Any], cursor: str | None) -> bool:
+    return cursor is not None and _order_key(thing) <= cursor
+
+
+def parse_listing_page(payload: Any) -> tuple[list[dict[str, Any]], str | None]:
+    """A Listing's children's data and its ``after`` token."""
+    data = payload.get("data") if isinstance(payload, dict) else None
+    if not isinstance(data, dict) or not isinstance(data.get("children"), list):
+        raise SourceError("unexpected Reddit answer: not a Listing")
+    children = [c for c in data["children"] if isinstance(c, dict)]
+    things = [c["data"] for c in children if isinstance(c.get("data"), dict)]
+    after = data.get("after")
+    return things, after if isinstance(after, str) else None
+
+
+def parse_things(things: list[dict[str, Any]], *, channel: str, source_name: str) -> list[Post]:
+    """Reddit links (t3) and comments (t1) as posts (pure)."""
+    posts = []
+    for thing in things:
+        name, created = thing.get("name"), thing.get("created_utc")
+        if not isinstance(name, str) or not isinstance(created, int | float):
+            continue
+        is_comment = name.startswith("t1_")
+        body = thing.get("body") if is_comment else thing.get("selftext")
+        permalink = thing.get("permalink")
+        posts.append(
+            Post(
+                post_id=f"{KIND}:{name}",
+                source=KIND,
+                source_name=source_name,
+                channel=channel,
+                url=f"https://www.reddit.com{permalink}" if isinstance(permalink, str) else None,
+                author=one_line(thing.get("author")),
+                title=None if is_comment else one_line(thing.get("title"), MAX_TITLE_CHARS),
+                text=clean_text(str(body or "")),  # raw_json=1: plain text, no entities
+                lang=None,
+                created_at=datetime.fromtimestamp(created, tz=UTC),
+                likes=count(thing.get("ups")),
+                replies=count(thing.get("num_comments")),
+                score=thing.get("score") if isinstance(thing.get("score"), int) else None,
+                post_kind="comment" if is_comment else "post",
+            )
+        )
+    return posts
