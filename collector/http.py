@@ -28,6 +28,7 @@ from analytics.config import CollectorConfig
 log = logging.getLogger(__name__)
 
 RETRYABLE_STATUS = {408, 425, 429, 500, 502, 503, 504}
+ERROR_BODY_BYTES = 4096
 MAX_REDIRECTS = 5
 
 
@@ -41,10 +42,12 @@ class FetchError(Exception):
         status: int | None = None,
         retry_after: float | None = None,
         retryable: bool = True,
+        body: bytes = b"",
     ) -> None:
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after
+        self.body = body  # the start of an error response, for sources that read its reason
         self.retryable = retryable and (status is None or status in RETRYABLE_STATUS)
 
 
@@ -180,8 +183,10 @@ class Fetcher:
                 )
                 response = await self._client.send(request, stream=True, auth=auth)
                 try:
-                    if response.status_code >= 400 or response.status_code == 304:
+                    if response.status_code == 304:
                         body = b""
+                    elif response.status_code >= 400:
+                        body = await _read_start(response, ERROR_BODY_BYTES)
                     else:
                         body = await _read_capped(response, limit)
                 finally:
@@ -202,8 +207,25 @@ class Fetcher:
                 f"HTTP {status} {response.reason_phrase}".strip(),
                 status=status,
                 retry_after=parse_retry_after(response.headers.get("Retry-After")),
+                body=body,
             )
         return FetchResponse(status, str(response.url), response.headers, body)
+
+
+async def _read_start(response: httpx.Response, size: int) -> bytes:
+    """The first ``size`` bytes of a body (an error page need not be read to the end)."""
+    chunks: list[bytes] = []
+    read = 0
+    try:
+        async for chunk in response.aiter_bytes():
+            chunks.append(chunk)
+            read += len(chunk)
+            if read >= size:
+                break
+    except (httpx.HTTPError, httpx.StreamError) as exc:
+        # A reason is a courtesy: the status alone already says what failed.
+        log.debug("could not read the error body: %s", exc)
+    return b"".join(chunks)[:size]
 
 
 async def _read_capped(response: httpx.Response, limit: int) -> bytes:

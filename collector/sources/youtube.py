@@ -1,13 +1,22 @@
-"""YouTube channel feeds (keyless): the 15 newest videos of each channel, with views and likes.
+"""YouTube: channel feeds (keyless) and, with an API key, comments on watched videos.
 
-Each channel's Atom feed carries its videos' view counts (``media:statistics``) and like
-counts (``media:starRating count``), refreshed in the database on every poll. Broad channels
-(a network's official channel) keep only videos that mention the watchlist, like every broad
-feed.
+Each channel's Atom feed carries its 15 newest videos with view counts
+(``media:statistics``) and like counts (``media:starRating count``), refreshed on every
+poll. Broad channels (a network's official channel) keep only videos that mention the
+watchlist, like every broad feed.
+
+With ``YOUTUBE_API_KEY``, ``video_ids`` are read for comments through the Data API's
+``commentThreads`` (1 quota unit a page). The API's default quota is 10,000 units a day;
+fanpulse spends at most ``daily_quota_budget`` units a day (default 5,000), counted in
+memory, so even a restart mid-day cannot exhaust the key. Disabled comments and an
+exhausted quota are told apart in the error. Comments seldom name the show, so give a
+comments source the video's ``show`` (and keep broad channel feeds in a source of their own).
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import replace
@@ -17,16 +26,23 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from analytics.models import Post, SourceState
-from collector.http import Fetcher
-from collector.sources.base import Collected, Source, SourceSettings
+from collector.http import Fetcher, FetchError
+from collector.sources.base import Collected, Source, SourceError, SourceSettings
 from collector.sources.rss import Origin, entry_post, fetch_feed, read_feed
+from collector.sources.values import count, timestamp
+from collector.text import clean_text, one_line
 
 KIND = "youtube"
+KEY_ENV = "YOUTUBE_API_KEY"
 
 
 class YoutubeSettings(SourceSettings):
     base_url: str = "https://www.youtube.com"
-    channel_ids: list[str] = Field(min_length=1)
+    api_url: str = "https://www.googleapis.com/youtube/v3"
+    channel_ids: list[str] = []
+    video_ids: list[str] = []  # comments are read for these (needs YOUTUBE_API_KEY)
+    daily_quota_budget: int = Field(default=5000, ge=1, le=1_000_000)
+    max_pages: int = Field(default=5, ge=1, le=50)
 
     @field_validator("channel_ids")
     @classmethod
@@ -44,10 +60,26 @@ class YoutubeSource(Source):
     settings_model = YoutubeSettings
     settings: YoutubeSettings
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._quota_day = ""
+        self._quota_used = 0
+
     def channels(self) -> list[str]:
-        return list(self.settings.channel_ids)
+        comments = [f"comments:{v}" for v in self.settings.video_ids] if _api_key() else []
+        return list(self.settings.channel_ids) + comments
+
+    def auth_status(self) -> str:
+        if not self.settings.video_ids:
+            return "keyless (channel feeds)"
+        if _api_key():
+            return f"API key ({KEY_ENV}); quota used today {self._quota_used}"
+        return f"comments off: set {KEY_ENV}; channel feeds keyless"
 
     async def collect(self, fetcher: Fetcher, channel: str, state: SourceState) -> Collected:
+        if channel.startswith("comments:"):
+            return await self._comments(fetcher, channel, state)
+
         def parse(content: bytes, _headers: Mapping[str, str]) -> list[Post]:
             return parse_videos(
                 content, channel=channel, source_name=self.name, now=datetime.now(UTC)
@@ -55,6 +87,115 @@ class YoutubeSource(Source):
 
         url = f"{self.settings.base_url.rstrip('/')}/feeds/videos.xml"
         return await fetch_feed(fetcher, url, state, parse, params={"channel_id": channel})
+
+    async def _comments(self, fetcher: Fetcher, channel: str, state: SourceState) -> Collected:
+        video_id = channel.removeprefix("comments:")
+        params: dict[str, Any] = {
+            "part": "snippet",
+            "videoId": video_id,
+            "maxResults": 100,
+            "order": "time",
+            "textFormat": "plainText",
+            "key": _api_key(),
+        }
+        items: list[dict[str, Any]] = []
+        status = None
+        for _ in range(self.settings.max_pages):
+            self._spend_quota()
+            try:
+                response = await fetcher.get(
+                    f"{self.settings.api_url}/commentThreads", params=params
+                )
+            except FetchError as exc:
+                raise _api_error(exc, video_id) from None
+            status = response.status
+            payload = response.json()
+            page = payload.get("items") if isinstance(payload, dict) else None
+            if not isinstance(page, list):
+                raise SourceError("unexpected YouTube answer: no 'items' list")
+            items.extend(i for i in page if isinstance(i, dict))
+            token = payload.get("nextPageToken")
+            oldest = min((_published(i) or "" for i in page), default="")
+            if not token or (state.cursor and oldest <= state.cursor):
+                break  # the rest was read on an earlier poll
+            params = {**params, "pageToken": token}
+        posts = parse_comments(items, video_id=video_id, channel=channel, source_name=self.name)
+        newest = max((p for p in map(_published, items) if p), default=None)
+        cursor = max(filter(None, [state.cursor, newest]), default=None)
+        return Collected(posts, replace(state, cursor=cursor), http_status=status)
+
+    def _spend_quota(self) -> None:
+        today = datetime.now(UTC).strftime("%Y-%m-%d")
+        if today != self._quota_day:
+            self._quota_day, self._quota_used = today, 0
+        if self._quota_used >= self.settings.daily_quota_budget:
+            raise SourceError(
+                f"YouTube quota budget of {self.settings.daily_quota_budget} units used today; "
+                "comments resume tomorrow (raise daily_quota_budget if the key allows)"
+            )
+        self._quota_used += 1
+
+
+def _api_key() -> str | None:
+    return os.environ.get(KEY_ENV) or None
+
+
+def _api_error(exc: FetchError, video_id: str) -> Exception:
+    """The Data API's reason (commentsDisabled, quotaExceeded, …) as a clear error."""
+    try:
+        errors = json.loads(exc.body or b"{}").get("error", {}).get("errors") or [{}]
+        reason = errors[0].get("reason")
+    except (ValueError, AttributeError):
+        reason = None
+    if reason == "commentsDisabled":
+        return SourceError(f"comments are disabled on video {video_id}; remove it from video_ids")
+    if reason in ("quotaExceeded", "dailyLimitExceeded", "rateLimitExceeded"):
+        return SourceError(f"the YouTube API quota for {KEY_ENV} is exhausted ({reason})")
+    if reason in ("keyInvalid", "forbidden") or exc.status in (400, 401):
+        return SourceError(f"YouTube refused the API key (HTTP {exc.status}); check {KEY_ENV}")
+    if exc.status == 404:
+        return SourceError(f"no YouTube video {video_id}")
+    return exc
+
+
+def _published(item: dict[str, Any]) -> str | None:
+    snippet = ((item.get("snippet") or {}).get("topLevelComment") or {}).get("snippet") or {}
+    value = snippet.get("publishedAt")
+    return value if isinstance(value, str) else None
+
+
+def parse_comments(
+    items: list[dict[str, Any]], *, video_id: str, channel: str, source_name: str
+) -> list[Post]:
+    """``commentThreads`` items (top-level comments) as posts (pure)."""
+    posts = []
+    for item in items:
+        thread = item.get("snippet") or {}
+        top = thread.get("topLevelComment") or {}
+        snippet = top.get("snippet") or {}
+        comment_id, created = top.get("id"), timestamp(snippet.get("publishedAt"))
+        if not isinstance(comment_id, str) or created is None:
+            continue
+        posts.append(
+            Post(
+                post_id=f"{KIND}:comment:{comment_id}",
+                source=KIND,
+                source_name=source_name,
+                channel=channel,
+                url=f"https://www.youtube.com/watch?v={video_id}&lc={comment_id}",
+                author=one_line(snippet.get("authorDisplayName")),
+                title=None,
+                text=clean_text(
+                    str(snippet.get("textOriginal") or snippet.get("textDisplay") or "")
+                ),
+                lang=None,
+                created_at=created,
+                likes=count(snippet.get("likeCount")),
+                replies=count(thread.get("totalReplyCount")),
+                post_kind="comment",
+            )
+        )
+    return posts
 
 
 def parse_videos(content: bytes, *, channel: str, source_name: str, now: datetime) -> list[Post]:
