@@ -158,7 +158,10 @@ def _print_summary(records: list[RunRecord]) -> None:
         )
     console.print(table)
     total_new = sum(r.inserted for r in records)
-    console.print(f"{len(by_source)} sources, {total_new} new posts stored.")
+    console.print(
+        f"{len(by_source)} sources, {total_new} new items stored "
+        "(posts, and daily values from attention sources)."
+    )
 
 
 @app.command()

@@ -58,7 +58,7 @@ def test_collect_once_summarises_and_exits_1_when_a_source_failed(config: Path) 
 
     again = fanpulse(config, "collect", "--once")
     assert again.returncode == 1
-    assert "0 new posts stored" in again.stdout
+    assert "0 new items stored" in again.stdout
 
 
 def test_collect_once_exits_0_when_all_sources_work(
@@ -68,7 +68,7 @@ def test_collect_once_exits_0_when_all_sources_work(
     config = make_config([{"kind": "rss", "name": "news", "url": url}])
     result = fanpulse(config, "collect", "--once")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "new posts stored" in result.stdout
+    assert "new items stored" in result.stdout
 
 
 def test_query_prints_a_table_and_csv(config: Path) -> None:

@@ -73,7 +73,7 @@ class YoutubeSource(Source):
         if not self.settings.video_ids:
             return "keyless (channel feeds)"
         if _api_key():
-            return f"API key ({KEY_ENV}); quota used today {self._quota_used}"
+            return f"API key ({KEY_ENV}), ≤ {self.settings.daily_quota_budget} units a day"
         return f"comments off: set {KEY_ENV}; channel feeds keyless"
 
     async def collect(self, fetcher: Fetcher, channel: str, state: SourceState) -> Collected:
