@@ -29,6 +29,8 @@ MISFIRE_GRACE = timedelta(hours=6)
 # at start-up, over at most STARTUP_SPREAD so a fresh install collects at once.
 JITTER_SHARE = 0.1
 STARTUP_SPREAD = 20.0
+# A batch that could not be stored is fetched again after this many seconds.
+STORE_RETRY = 60
 # On SIGTERM, running channels get this long to finish their batch before being cancelled.
 STOP_GRACE_SECONDS = 10.0
 
@@ -77,20 +79,34 @@ class Daemon:
         task = asyncio.current_task()
         if task is not None:
             self.running.add(task)
+        stored = False
         try:
             await self.collector.run(job)
+            stored = True
         except asyncio.CancelledError:
             if not self.stopping:
                 raise
             # Abandoned on shutdown before its batch was written: nothing half-stored,
             # and the channel's saved state still says it is due, so it runs next start.
             log.info("abandoned %s on shutdown", job.source.name)
+        except Exception:
+            # The batch could not be written (e.g. the file held too long by a reader).
+            # The channel's state did not advance, so the retry fetches the same posts.
+            log.exception("could not store %s; retrying in %ss", job.source.name, STORE_RETRY)
         finally:
             if task is not None:
                 self.running.discard(task)
-            state = self.collector.state_for(job)
-            if not self.stopping and state.next_due_at is not None:
-                self._arm(job, state.next_due_at)
+            # When stopping, nothing more is armed: saved due times resume on the next start.
+            if not self.stopping:
+                self._rearm(job, stored)
+
+    def _rearm(self, job: ChannelJob, stored: bool) -> None:
+        due = self.collector.state_for(job).next_due_at
+        if stored and due is not None:
+            self._arm(job, due)
+        else:
+            retry_at = datetime.now(UTC) + timedelta(seconds=STORE_RETRY)
+            self._arm(job, retry_at, max_jitter=STORE_RETRY * JITTER_SHARE)
 
     def _on_event(self, event: JobExecutionEvent) -> None:
         if event.code == EVENT_JOB_MISSED:
