@@ -18,8 +18,14 @@ from urllib.parse import quote, urljoin
 from pydantic import Field
 
 from analytics.models import Post, SourceState
-from collector.http import Fetcher, FetchError
-from collector.sources.base import Collected, Source, SourceError, SourceSettings
+from collector.http import Fetcher
+from collector.sources.base import (
+    Collected,
+    Source,
+    SourceError,
+    SourceSettings,
+    explain_status,
+)
 from collector.sources.rss import FeedParser, fetch_feed, parse_feed
 
 KIND = "ao3"
@@ -63,12 +69,8 @@ class Ao3Source(Source):
         # AO3 escapes these characters in tag URLs: "/" → "*s*", "&" → "*a*", "." → "*d*".
         escaped = tag.replace("/", "*s*").replace("&", "*a*").replace(".", "*d*")
         page_url = f"{base}/tags/{quote(escaped, safe='*')}/works"
-        try:
+        with explain_status((404,), lambda _: f"AO3 has no tag {tag!r} (check its exact spelling)"):
             page = await fetcher.get(page_url, headers={"Accept": "text/html"})
-        except FetchError as exc:
-            if exc.status == 404:
-                raise SourceError(f"AO3 has no tag {tag!r} (check its exact spelling)") from None
-            raise
         match = _FEED_LINK.search(page.content.decode("utf-8", "replace"))
         if not match:
             raise SourceError(

@@ -10,6 +10,8 @@ backoff, error recording and storage are the runner's job, not the source's.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -17,11 +19,22 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from analytics.config import ConfigError, SourceEntry, config_error
 from analytics.models import Attention, Post, SourceState
-from collector.http import Fetcher
+from collector.http import Fetcher, FetchError
 
 
 class SourceError(Exception):
     """A channel answered, but not with anything usable; the message says what to do."""
+
+
+@contextmanager
+def explain_status(statuses: Collection[int], explanation: Callable[[int], str]) -> Iterator[None]:
+    """Turn a request refused with one of ``statuses`` into a SourceError saying what to do."""
+    try:
+        yield
+    except FetchError as exc:
+        if exc.status in statuses:
+            raise SourceError(explanation(exc.status)) from None
+        raise
 
 
 class SourceSettings(BaseModel):

@@ -20,7 +20,13 @@ from pydantic import Field
 
 from analytics.models import Post, SourceState
 from collector.http import Fetcher, FetchError, FetchResponse
-from collector.sources.base import Collected, Source, SourceError, SourceSettings
+from collector.sources.base import (
+    Collected,
+    Source,
+    SourceError,
+    SourceSettings,
+    explain_status,
+)
 from collector.sources.values import count, timestamp
 from collector.text import clean_text, one_line
 
@@ -135,33 +141,31 @@ class BlueskySource(Source):
             if exc.status not in _AUTH_REFUSED:
                 raise
         session = await self._refresh(fetcher, session)
-        try:
+        with explain_status(
+            _AUTH_REFUSED,
+            lambda status: (
+                f"Bluesky refused the session for {os.environ.get(HANDLE_ENV)} "
+                f"(HTTP {status}); check {HANDLE_ENV} and {PASSWORD_ENV}"
+            ),
+        ):
             return await fetcher.get(url, params=params, headers=_bearer(session.access))
-        except FetchError as exc:
-            if exc.status in _AUTH_REFUSED:
-                raise SourceError(
-                    f"Bluesky refused the session for {os.environ.get(HANDLE_ENV)} "
-                    f"(HTTP {exc.status}); check {HANDLE_ENV} and {PASSWORD_ENV}"
-                ) from None
-            raise
 
     async def _login(self, fetcher: Fetcher) -> _Session:
         async with self._session_lock:
             if self._session is None:
                 handle, password = _credentials() or ("", "")
-                try:
+                with explain_status(
+                    _AUTH_REFUSED,
+                    lambda status: (
+                        f"Bluesky login for {handle} failed (HTTP {status}); "
+                        f"check {HANDLE_ENV} and {PASSWORD_ENV} (use an app password)"
+                    ),
+                ):
                     response = await fetcher.request(
                         "POST",
                         f"{self.settings.base_url}/xrpc/com.atproto.server.createSession",
                         json={"identifier": handle, "password": password},
                     )
-                except FetchError as exc:
-                    if exc.status in _AUTH_REFUSED:
-                        raise SourceError(
-                            f"Bluesky login for {handle} failed (HTTP {exc.status}); "
-                            f"check {HANDLE_ENV} and {PASSWORD_ENV} (use an app password)"
-                        ) from None
-                    raise
                 self._session = _session_from(response)
             return self._session
 

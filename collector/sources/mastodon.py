@@ -16,8 +16,14 @@ from urllib.parse import quote
 from pydantic import Field, field_validator
 
 from analytics.models import Post, SourceState
-from collector.http import Fetcher, FetchError
-from collector.sources.base import Collected, Source, SourceError, SourceSettings
+from collector.http import Fetcher
+from collector.sources.base import (
+    Collected,
+    Source,
+    SourceError,
+    SourceSettings,
+    explain_status,
+)
 from collector.sources.values import count, timestamp
 from collector.text import MAX_TITLE_CHARS, html_to_text, one_line
 
@@ -67,15 +73,14 @@ class MastodonSource(Source):
         pages = 0
         status_code = None
         while url and pages < self.settings.max_pages:
-            try:
+            with explain_status(
+                (401, 403),
+                lambda status: (
+                    f"{self.settings.base_url} does not serve #{tag} without login "
+                    f"(HTTP {status}); use another instance for this tag"
+                ),
+            ):
                 response = await fetcher.get(url, params=params)
-            except FetchError as exc:
-                if exc.status in (401, 403):
-                    raise SourceError(
-                        f"{self.settings.base_url} does not serve #{tag} without login "
-                        f"(HTTP {exc.status}); use another instance for this tag"
-                    ) from None
-                raise
             status_code = response.status
             page = response.json()
             if not isinstance(page, list):

@@ -25,8 +25,14 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from analytics.models import Post, SourceState
-from collector.http import Fetcher, FetchError, FetchResponse
-from collector.sources.base import Collected, Source, SourceError, SourceSettings
+from collector.http import Fetcher, FetchResponse
+from collector.sources.base import (
+    Collected,
+    Source,
+    SourceError,
+    SourceSettings,
+    explain_status,
+)
 from collector.sources.rss import fetch_feed, parse_feed
 from collector.sources.values import count
 from collector.text import MAX_TITLE_CHARS, clean_text, one_line
@@ -127,14 +133,16 @@ class RedditSource(Source):
         token = await self._access_token(fetcher)
         headers = {"Authorization": f"bearer {token}", "User-Agent": os.environ[AGENT_ENV]}
         try:
-            return await fetcher.get(url, params=params, headers=headers)
-        except FetchError as exc:
-            if exc.status in (401, 403):
-                self._token = None
-                raise SourceError(
-                    f"Reddit refused access (HTTP {exc.status}): check {ID_ENV} and "
+            with explain_status(
+                (401, 403),
+                lambda status: (
+                    f"Reddit refused access (HTTP {status}): check {ID_ENV} and "
                     f"{SECRET_ENV}, and that the subreddit is public"
-                ) from None
+                ),
+            ):
+                return await fetcher.get(url, params=params, headers=headers)
+        except SourceError:
+            self._token = None  # the next poll asks for a fresh token
             raise
 
     async def _access_token(self, fetcher: Fetcher) -> str:
@@ -142,7 +150,13 @@ class RedditSource(Source):
             if self._token and self._token[1] > time.monotonic():
                 return self._token[0]
             client_id, secret, agent = _credentials() or ("", "", "")
-            try:
+            with explain_status(
+                (400, 401, 403),
+                lambda status: (
+                    f"Reddit rejected the app credentials (HTTP {status}); "
+                    f"check {ID_ENV} and {SECRET_ENV}"
+                ),
+            ):
                 response = await fetcher.request(
                     "POST",
                     self.settings.auth_url,
@@ -150,13 +164,6 @@ class RedditSource(Source):
                     auth=(client_id, secret),
                     headers={"User-Agent": agent},
                 )
-            except FetchError as exc:
-                if exc.status in (400, 401, 403):
-                    raise SourceError(
-                        f"Reddit rejected the app credentials (HTTP {exc.status}); "
-                        f"check {ID_ENV} and {SECRET_ENV}"
-                    ) from None
-                raise
             payload = response.json()
             token = payload.get("access_token") if isinstance(payload, dict) else None
             if not isinstance(token, str):

@@ -17,8 +17,14 @@ from urllib.parse import quote
 from pydantic import Field, field_validator
 
 from analytics.models import Attention, SourceState
-from collector.http import Fetcher, FetchError
-from collector.sources.base import Collected, Source, SourceError, SourceSettings
+from collector.http import Fetcher
+from collector.sources.base import (
+    Collected,
+    Source,
+    SourceError,
+    SourceSettings,
+    explain_status,
+)
 
 KIND = "wikipedia"
 METRIC = "wikipedia_pageviews"
@@ -69,16 +75,15 @@ class WikipediaSource(Source):
             f"all-access/{self.settings.agent}/{quote(title, safe='')}/daily/"
             f"{start:%Y%m%d}/{yesterday:%Y%m%d}"
         )
-        try:
+        # The API answers 404 both for a wrong title and for a span with no views.
+        with explain_status(
+            (404,),
+            lambda _: (
+                f"no page views for {self.settings.project} article {title!r} from "
+                f"{start} (check the title in the source's `articles`)"
+            ),
+        ):
             response = await fetcher.get(url, headers={"Accept": "application/json"})
-        except FetchError as exc:
-            if exc.status == 404:
-                # The API answers 404 both for a wrong title and for a span with no views.
-                raise SourceError(
-                    f"no page views for {self.settings.project} article {title!r} from "
-                    f"{start} (check the title in the source's `articles`)"
-                ) from None
-            raise
         rows = parse_pageviews(response.json(), entity_id=channel, source_name=self.name)
         newest = max((row.day for row in rows), default=None)
         cursor = f"{newest:%Y-%m-%d}" if newest else state.cursor
