@@ -78,7 +78,15 @@ def parse_size(value: Any) -> int:
     return size
 
 
+def parse_optional_duration(value: Any) -> timedelta | None:
+    """A duration, or ``"off"`` for a periodic job that should not run."""
+    if isinstance(value, str) and value.strip().lower() in ("off", "never"):
+        return None
+    return parse_duration(value)
+
+
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+OptionalDuration = Annotated[timedelta | None, BeforeValidator(parse_optional_duration)]
 Size = Annotated[int, BeforeValidator(parse_size)]
 
 
@@ -89,6 +97,20 @@ class _Strict(BaseModel):
 class DatabaseConfig(_Strict):
     path: Path = Path("data/fanpulse.duckdb")
     lock_timeout: Duration = timedelta(seconds=60)
+    # The collector waits this long for a reader to let go, then keeps the batch in the
+    # spool (on disk) and writes it later: collection never stalls behind an analyst.
+    spool_after: Duration = timedelta(seconds=10)
+    spool_dir: Path | None = None  # default: "spool" next to the database file
+    snapshot_path: Path | None = None  # default: "<name>-snapshot.duckdb" next to it
+    snapshot_every: OptionalDuration = timedelta(hours=6)  # "off" to disable
+
+    @property
+    def spool(self) -> Path:
+        return self.spool_dir or self.path.parent / "spool"
+
+    @property
+    def snapshot(self) -> Path:
+        return self.snapshot_path or self.path.with_name(f"{self.path.stem}-snapshot.duckdb")
 
 
 class CollectorConfig(_Strict):

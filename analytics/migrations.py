@@ -164,6 +164,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core tables and analyst views", _CORE_TABLES + _ANALYST_VIEWS),
     Migration(2, "posts.post_kind: article, post, comment, fanwork, video", _POST_KIND),
     Migration(3, "posts.views for video sources", ("ALTER TABLE posts ADD COLUMN views BIGINT",)),
+    Migration(
+        4,
+        "collection_runs.batch_id: a spooled batch is stored once",
+        ("ALTER TABLE collection_runs ADD COLUMN batch_id VARCHAR",),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

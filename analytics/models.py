@@ -99,6 +99,8 @@ class RunRecord:
     inserted: int = 0  # filled in by the store, in the transaction that saves the posts
     http_status: int | None = None
     error: str | None = None
+    # Unique per run; lets a batch stored from the spool after a crash be recognised.
+    batch_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pyarrow as pa
@@ -25,6 +25,7 @@ from analytics.migrations import migrate
 from analytics.models import Entity, RunBatch, RunRecord, ScoredPost, SourceState
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Files are written in a storage format the released duckdb CLI (1.4 LTS and 1.5) reads;
 # duckdb 2.0's own default format is unreadable to them.
@@ -81,18 +82,25 @@ def connect(
 def _open_with_retry(
     path: Path, read_only: bool, config: dict[str, Any], lock_timeout: float
 ) -> duckdb.DuckDBPyConnection:
+    return retry_on_lock(
+        lambda: duckdb.connect(str(path), read_only=read_only, config=config), path, lock_timeout
+    )
+
+
+def retry_on_lock(action: Callable[[], T], path: Path, lock_timeout: float) -> T:
+    """Run ``action`` (an open or attach of ``path``) until another process lets go."""
     deadline = time.monotonic() + lock_timeout
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only, config=config)
+            return action()
         except duckdb.IOException as exc:
             if not _is_lock_conflict(exc):
                 raise
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise DatabaseBusy(
-                    f"{path} stayed locked by another process for {lock_timeout:.0f}s "
+                    f"{path} stayed locked by another process for {lock_timeout:g}s "
                     "(close other fanpulse writers or long analyst sessions)"
                 ) from exc
             # Jitter so a reader and a writer retrying together do not collide forever.
@@ -217,10 +225,36 @@ def save_batches(
     Returns how many posts of each batch were new; fills ``run.inserted`` likewise.
     A post already stored (same ``post_id``) only has its engagement counts refreshed.
     """
-    collected_at = collected_at or datetime.now(UTC)
     with connect(path, lock_timeout=lock_timeout) as con, transaction(con):
-        inserted_counts = [_insert_batch(con, batch, collected_at) for batch in batches]
-    return inserted_counts
+        return store_batches(con, batches, collected_at)
+
+
+def store_batches(
+    con: duckdb.DuckDBPyConnection,
+    batches: Sequence[RunBatch],
+    collected_at: datetime | None = None,
+) -> list[int]:
+    """:func:`save_batches` on an open connection, inside the caller's transaction.
+
+    A batch whose ``batch_id`` is already recorded (stored from the spool once, then the
+    process died before the spool file was removed) is skipped: storing is idempotent.
+    """
+    collected_at = collected_at or datetime.now(UTC)
+    counts = []
+    for batch in batches:
+        if batch.run.batch_id and _batch_stored(con, batch.run.batch_id):
+            counts.append(0)
+            continue
+        counts.append(_insert_batch(con, batch, collected_at))
+    return counts
+
+
+def _batch_stored(con: duckdb.DuckDBPyConnection, batch_id: str) -> bool:
+    # fetchall, not fetchone: duckdb 2.0 keeps a half-read result open on the connection.
+    rows = con.execute(
+        "SELECT count(*) FROM collection_runs WHERE batch_id = ?", [batch_id]
+    ).fetchall()
+    return bool(rows[0][0])
 
 
 def _insert_batch(con: duckdb.DuckDBPyConnection, batch: RunBatch, collected_at: datetime) -> int:

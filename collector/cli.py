@@ -37,6 +37,8 @@ T = TypeVar("T")
 
 class _State:
     config_path: Path | None = None
+    log_level: str | None = None
+    log_json: bool = False
 
 
 _state = _State()
@@ -54,14 +56,20 @@ def main(
         ),
     ] = None,
     log_level: Annotated[
-        str, typer.Option(envvar="FANPULSE_LOG_LEVEL", help="debug, info, warning or error.")
-    ] = "warning",
+        str | None,
+        typer.Option(
+            envvar="FANPULSE_LOG_LEVEL",
+            help="debug, info, warning or error (default: info for `run`, else warning).",
+        ),
+    ] = None,
     log_json: Annotated[
         bool, typer.Option("--log-json", help="One JSON object per log line (for servers).")
     ] = False,
 ) -> None:
     _state.config_path = config
-    setup_logging(log_level, json_lines=log_json)
+    _state.log_level = log_level
+    _state.log_json = log_json
+    setup_logging(log_level or "warning", json_lines=log_json)
 
 
 def _load() -> AppConfig:
@@ -169,6 +177,8 @@ def run() -> None:
     """Collect on schedule until stopped (SIGTERM or Ctrl-C)."""
     from collector.daemon import run_daemon
 
+    # A long-running collector logs one line per source run unless told otherwise.
+    setup_logging(_state.log_level or "info", json_lines=_state.log_json)
     with _user_errors():
         config = _load()
         build_sources(config)  # fail fast on a bad source entry
@@ -250,6 +260,49 @@ def _duration(seconds: float) -> str:
         if seconds >= size and seconds % size == 0:
             return f"{int(seconds // size)}{unit}"
     return f"{seconds:g}s"
+
+
+@app.command()
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (for monitoring).")] = False,
+) -> None:
+    """Health of every source; exits 1 when one is failing, silent or overdue (for cron)."""
+    from collector.status import collection_status, print_status, status_json
+
+    with _user_errors():
+        config = _load()
+        report = collection_status(config)
+    if as_json:
+        sys.stdout.write(status_json(report) + "\n")
+    else:
+        print_status(console, report)
+    if not report.healthy:
+        raise typer.Exit(1)
+
+
+@app.command()
+def snapshot(
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Where to write the copy (default: database.snapshot_path)."),
+    ] = None,
+) -> None:
+    """Write a read-only copy of the database for long analyst sessions."""
+    from analytics.snapshot import write_snapshot
+
+    with _user_errors():
+        config = _load()
+        target = out or config.database.snapshot
+        result = write_snapshot(
+            config.database_path, target, config.database.lock_timeout.total_seconds()
+        )
+    console.print(
+        f"snapshot written: {result.path} ({result.posts} posts, "
+        f"{result.bytes / 1e6:.1f} MB, {result.seconds:.1f}s). Open it with "
+        f"duckdb -readonly {result.path}",
+        soft_wrap=True,
+        highlight=False,
+    )
 
 
 @app.command()

@@ -11,12 +11,16 @@ import asyncio
 import logging
 import random
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from analytics.config import AppConfig
+from analytics.snapshot import write_snapshot
+from analytics.store import DatabaseBusy
 from collector.http import Fetcher
 from collector.runner import ChannelJob, Collector
 from collector.sources import build_sources
@@ -33,10 +37,15 @@ STARTUP_SPREAD = 20.0
 STORE_RETRY = 60
 # On SIGTERM, running channels get this long to finish their batch before being cancelled.
 STOP_GRACE_SECONDS = 10.0
+# Spooled batches (the file was held by a reader) are offered to the database this often.
+SPOOL_FLUSH_SECONDS = 15
+# The first snapshot after start waits for the first collections to land.
+FIRST_SNAPSHOT_DELAY = timedelta(minutes=2)
 
 
 class Daemon:
     def __init__(self, config: AppConfig, fetcher: Fetcher) -> None:
+        self.config = config
         self.collector = Collector(config, fetcher, build_sources(config))
         self.scheduler = AsyncIOScheduler(
             timezone=UTC,
@@ -55,8 +64,75 @@ class Daemon:
         for job in self.collector.jobs():
             due = self.collector.state_for(job).next_due_at
             self._arm(job, due if due and due > now else now, max_jitter=STARTUP_SPREAD)
+        channels = len(self.scheduler.get_jobs())
+        self.scheduler.add_job(
+            self._flush_spool, "interval", seconds=SPOOL_FLUSH_SECONDS, id="flush-spool"
+        )
+        every = self.config.database.snapshot_every
+        if every is not None:
+            self.scheduler.add_job(
+                self._snapshot,
+                "interval",
+                seconds=every.total_seconds(),
+                next_run_time=self._first_snapshot(now, every),
+                id="snapshot",
+            )
         self.scheduler.start()
-        log.info("scheduled %d channels", len(self.scheduler.get_jobs()))
+        log.info("scheduled %d channels", channels)
+
+    def _first_snapshot(self, now: datetime, every: timedelta) -> datetime:
+        snapshot = self.config.database.snapshot
+        if snapshot.exists():
+            taken = datetime.fromtimestamp(snapshot.stat().st_mtime, UTC)
+            if taken + every > now:
+                return taken + every
+        return now + FIRST_SNAPSHOT_DELAY
+
+    async def _flush_spool(self) -> None:
+        if self.stopping or not self.collector.spool.pending():
+            return
+        with self._tracked():
+            try:
+                await self.collector.flush_spool_async()
+            except DatabaseBusy as exc:
+                log.info("spooled batches still wait: %s", exc)
+
+    async def _snapshot(self) -> None:
+        if self.stopping:
+            return
+        database = self.config.database
+        with self._tracked():
+            # Under the write lock: our own batches wait (in memory) rather than spool.
+            async with self.collector.write_lock:
+                try:
+                    result = await asyncio.to_thread(
+                        write_snapshot,
+                        database.path,
+                        database.snapshot,
+                        database.lock_timeout.total_seconds(),
+                    )
+                except DatabaseBusy as exc:
+                    log.warning("snapshot skipped: %s", exc)
+                    return
+        log.info(
+            "snapshot %s: %d posts, %.1f MB in %.1fs",
+            result.path,
+            result.posts,
+            result.bytes / 1e6,
+            result.seconds,
+        )
+
+    @contextmanager
+    def _tracked(self) -> Iterator[None]:
+        """Count the current task as running work, which a stop lets finish."""
+        task = asyncio.current_task()
+        if task is not None:
+            self.running.add(task)
+        try:
+            yield
+        finally:
+            if task is not None:
+                self.running.discard(task)
 
     def _arm(self, job: ChannelJob, when: datetime, max_jitter: float | None = None) -> None:
         spread = self.collector.interval(job.source).total_seconds() * JITTER_SHARE
@@ -76,12 +152,10 @@ class Daemon:
     async def _run(self, job: ChannelJob) -> None:
         if self.stopping:
             return
-        task = asyncio.current_task()
-        if task is not None:
-            self.running.add(task)
         stored = False
         try:
-            await self.collector.run(job)
+            with self._tracked():
+                await self.collector.run(job)
             stored = True
         except asyncio.CancelledError:
             if not self.stopping:
@@ -90,12 +164,10 @@ class Daemon:
             # and the channel's saved state still says it is due, so it runs next start.
             log.info("abandoned %s on shutdown", job.source.name)
         except Exception:
-            # The batch could not be written (e.g. the file held too long by a reader).
+            # The batch could be neither stored nor spooled (e.g. the disk is full).
             # The channel's state did not advance, so the retry fetches the same posts.
             log.exception("could not store %s; retrying in %ss", job.source.name, STORE_RETRY)
         finally:
-            if task is not None:
-                self.running.discard(task)
             # When stopping, nothing more is armed: saved due times resume on the next start.
             if not self.stopping:
                 self._rearm(job, stored)

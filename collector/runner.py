@@ -10,18 +10,28 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from analytics.config import AppConfig
 from analytics.models import Attention, RunBatch, RunRecord, SourceState
-from analytics.store import load_states, prepare_database, save_batches
+from analytics.store import (
+    DatabaseBusy,
+    connect,
+    load_states,
+    prepare_database,
+    save_batches,
+    store_batches,
+    transaction,
+)
 from collector.http import Fetcher, FetchError
 from collector.matching import Matcher
 from collector.pipeline import process_posts
 from collector.policy import next_due
 from collector.sources import Source, SourceError, build_sources
+from collector.spool import Spool, SpoolFileError
 
 log = logging.getLogger(__name__)
 
@@ -47,14 +57,30 @@ class Collector:
         self.sources = list(sources)
         self.matcher = Matcher(config.watchlist)
         self.states: dict[tuple[str, str], SourceState] = {}
-        self._write_lock = asyncio.Lock()
+        self.spool = Spool(config.database.spool)
+        self.write_lock = asyncio.Lock()
         self._lock_timeout = config.database.lock_timeout.total_seconds()
+        self._spool_after = config.database.spool_after.total_seconds()
 
     def prepare(self) -> None:
-        """Create/upgrade the database, sync entities, load saved state (blocking)."""
+        """Create/upgrade the database, sync entities, load saved state (blocking).
+
+        Batches left in the spool are stored first; if the file is still held, their
+        channel states are taken from the spool so nothing is fetched twice or skipped.
+        """
         path = self.config.database_path
         prepare_database(path, self.config.watchlist.entities(), self._lock_timeout)
+        try:
+            self.flush_spool()
+        except DatabaseBusy as exc:
+            log.warning("spooled batches wait for the database: %s", exc)
         self.states = load_states(path, self._lock_timeout)
+        for file in self.spool.pending():
+            try:
+                for state in self.spool.load(file).states:
+                    self.states[(state.source_name, state.channel)] = state
+            except SpoolFileError as exc:
+                self.spool.reject(file, str(exc))
 
     def jobs(self) -> list[ChannelJob]:
         return [
@@ -73,18 +99,30 @@ class Collector:
         """Fetch, process and store one channel; never raises for a source's failure.
 
         The channel's state (ETag, cursor, due time) advances only once its batch is
-        stored: if the write fails, the next poll fetches the same posts again.
+        stored or spooled: if both fail, the next poll fetches the same posts again.
         """
+        clock = time.monotonic()
         batch = await self.fetch(job)
-        await self.save(batch)
+        spooled = await self.save(batch)
         for state in batch.states:
             self.states[(state.source_name, state.channel)] = state
-        return batch.run
+        run = batch.run
+        log.info(
+            "source=%s channel=%s status=%s fetched=%d new=%s off_topic=%d duration=%.2fs%s",
+            run.source_name,
+            run.channel,
+            run.status,
+            run.fetched,
+            "spooled" if spooled else run.inserted,
+            run.off_topic,
+            time.monotonic() - clock,
+            f" error={run.error!r}" if run.error else "",
+        )
+        return run
 
     async def fetch(self, job: ChannelJob) -> RunBatch:
         state = self.state_for(job)
         started = datetime.now(UTC)
-        clock = time.monotonic()
         status, error, http_status, retry_after = "ok", None, None, None
         posts, off_topic, fetched = [], 0, 0
         attention: list[Attention] = []
@@ -127,24 +165,55 @@ class Collector:
             off_topic=off_topic,
             http_status=http_status,
             error=error,
-        )
-        log.info(
-            "source=%s channel=%s status=%s fetched=%d relevant=%d duration=%.2fs%s",
-            job.source.name,
-            job.channel,
-            status,
-            fetched,
-            len(posts),
-            time.monotonic() - clock,
-            f" error={error!r}" if error else "",
+            batch_id=uuid.uuid4().hex,
         )
         return RunBatch(run=run, posts=posts, states=[saved_state], attention=attention)
 
-    async def save(self, batch: RunBatch) -> None:
-        async with self._write_lock:
-            await asyncio.to_thread(
-                save_batches, self.config.database_path, [batch], lock_timeout=self._lock_timeout
-            )
+    async def save(self, batch: RunBatch) -> bool:
+        """Store the batch, or spool it if the file stays held; True when spooled."""
+        async with self.write_lock:
+            return await asyncio.to_thread(self._store_or_spool, batch)
+
+    def _store_or_spool(self, batch: RunBatch) -> bool:
+        try:
+            # Older spooled batches go first, so a channel's newer state is never
+            # overwritten by an older one.
+            self.flush_spool()
+            save_batches(self.config.database_path, [batch], lock_timeout=self._spool_after)
+        except DatabaseBusy as exc:
+            path = self.spool.put(batch)
+            log.warning("database held by another process (%s); spooled %s", exc, path.name)
+            return True
+        return False
+
+    def flush_spool(self) -> int:
+        """Store spooled batches in order (blocking); return how many were stored.
+
+        Raises DatabaseBusy if the file is still held; what was stored stays stored.
+        """
+        files = self.spool.pending()
+        if not files:
+            return 0
+        stored = 0
+        with connect(self.config.database_path, lock_timeout=self._spool_after) as con:
+            for file in files:
+                try:
+                    batch = self.spool.load(file)
+                except SpoolFileError as exc:
+                    self.spool.reject(file, str(exc))
+                    continue
+                with transaction(con):
+                    store_batches(con, [batch])
+                # Removed after the commit: a crash in between stores it again, and
+                # the batch id makes that second store a no-op.
+                self.spool.remove(file)
+                stored += 1
+        log.info("stored %d spooled batches", stored)
+        return stored
+
+    async def flush_spool_async(self) -> int:
+        async with self.write_lock:
+            return await asyncio.to_thread(self.flush_spool)
 
 
 async def collect_once(

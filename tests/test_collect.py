@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -140,47 +139,3 @@ def test_a_fan_channel_gives_its_show_as_context(
     collect(config)
     mentioned = {r[0] for r in rows(config, "SELECT entity_id FROM mentions")}
     assert mentioned == {"show:heartstopper", "character:nick-nelson", "character:charlie-spring"}
-
-
-def test_a_failed_write_does_not_advance_the_channel_state(
-    feed_server: FeedServer, make_config: Callable[..., Path]
-) -> None:
-    """If storing a batch fails, the next poll must fetch the same posts, not get a 304."""
-    from analytics.store import DatabaseBusy
-    from collector.http import Fetcher
-    from collector.runner import Collector
-    from collector.sources import build_sources
-    from tests.test_store import hold_file
-
-    url = feed_server.route("/news", Reply.file(NEWS, etag='"n1"'))
-    config_path = make_config([{"kind": "rss", "name": "news", "url": url}])
-    config = load_config(config_path)
-    config = config.model_copy(
-        update={
-            "database": config.database.model_copy(
-                update={"lock_timeout": timedelta(milliseconds=300)}
-            )
-        }
-    )
-
-    async def scenario() -> tuple[int, int]:
-        async with Fetcher(config.collector) as fetcher:
-            collector = Collector(config, fetcher, build_sources(config))
-            collector.prepare()
-            job = collector.jobs()[0]
-            holder = hold_file(config.database_path, 2)  # an analyst holds the file
-            try:
-                await collector.run(job)
-            except DatabaseBusy:
-                pass
-            else:
-                raise AssertionError("the write should have failed while the file was held")
-            holder.wait(timeout=10)
-            record = await collector.run(job)
-            return record.inserted, len(feed_server.hits("/news"))
-
-    inserted, polls = asyncio.run(scenario())
-    assert polls == 2
-    assert feed_server.hits("/news")[-1].headers.get("If-None-Match") is None
-    assert inserted > 0
-    assert rows(config_path, "SELECT count(*) FROM posts") == [(inserted,)]

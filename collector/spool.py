@@ -1,0 +1,159 @@
+"""A durable on-disk queue of batches the database could not take yet.
+
+When a reader holds the DuckDB file longer than ``database.spool_after`` (an analyst's
+open session), the collector writes the batch here instead of dropping it, moves on, and
+stores it later. Each batch is one JSON file, written to a temporary name, synced and then
+renamed, so a killed process leaves either a whole file or none. File names sort in the
+order batches were spooled, which is the order they must be stored in (a channel's later
+state must not be overwritten by an earlier one).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from dataclasses import asdict
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from analytics.models import (
+    Attention,
+    Mention,
+    Post,
+    RunBatch,
+    RunRecord,
+    ScoredPost,
+    Sentiment,
+    SourceState,
+)
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+REJECTED = "rejected"
+
+
+class SpoolFileError(Exception):
+    """A spooled file that cannot be read back (kept aside in ``rejected/``, never deleted)."""
+
+
+class Spool:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._sequence = 0
+        self._lock = threading.Lock()
+
+    def put(self, batch: RunBatch) -> Path:
+        """Write ``batch`` durably; return its file."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with self._lock:
+            self._sequence += 1
+            name = f"{time.time_ns():020d}-{os.getpid()}-{self._sequence:06d}.json"
+        final = self.directory / name
+        temporary = final.with_suffix(".tmp")
+        data = json.dumps(encode_batch(batch), ensure_ascii=False).encode("utf-8")
+        with temporary.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.rename(final)
+        _sync_directory(self.directory)
+        return final
+
+    def pending(self) -> list[Path]:
+        """Spooled batch files, oldest first (unfinished ``.tmp`` files are not batches)."""
+        if not self.directory.is_dir():
+            return []
+        return sorted(self.directory.glob("*.json"))
+
+    def oldest_age(self) -> float | None:
+        """Seconds since the oldest waiting batch was spooled, or None when empty."""
+        files = self.pending()
+        if not files:
+            return None
+        spooled_ns = int(files[0].name.split("-", 1)[0])
+        return max(0.0, (time.time_ns() - spooled_ns) / 1e9)
+
+    def load(self, path: Path) -> RunBatch:
+        try:
+            return decode_batch(json.loads(path.read_bytes()))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise SpoolFileError(f"{path.name}: {type(exc).__name__}: {exc}") from exc
+
+    def remove(self, path: Path) -> None:
+        path.unlink(missing_ok=True)
+
+    def reject(self, path: Path, reason: str) -> Path:
+        """Keep a batch that cannot be stored out of the queue, for a person to look at."""
+        rejected = self.directory / REJECTED
+        rejected.mkdir(exist_ok=True)
+        target = rejected / path.name
+        path.rename(target)
+        log.error("spooled batch %s cannot be stored (%s); kept in %s", path.name, reason, target)
+        return target
+
+
+def _sync_directory(directory: Path) -> None:
+    # The rename is durable only once the directory entry itself is on disk.
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_value(v) for v in value]
+    return value
+
+
+def encode_batch(batch: RunBatch) -> dict[str, Any]:
+    return {"format": FORMAT_VERSION, **_json_value(asdict(batch))}
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value is not None else None
+
+
+def decode_batch(data: dict[str, Any]) -> RunBatch:
+    if data.get("format") != FORMAT_VERSION:
+        raise ValueError(f"unknown spool format {data.get('format')!r}")
+    run = data["run"]
+    return RunBatch(
+        run=RunRecord(
+            **{
+                **run,
+                "started_at": _time(run["started_at"]),
+                "finished_at": _time(run["finished_at"]),
+            }
+        ),
+        posts=[_scored_post(item) for item in data["posts"]],
+        states=[_state(item) for item in data["states"]],
+        attention=[
+            Attention(**{**a, "day": date.fromisoformat(a["day"])}) for a in data["attention"]
+        ],
+    )
+
+
+def _scored_post(item: dict[str, Any]) -> ScoredPost:
+    post = item["post"]
+    return ScoredPost(
+        post=Post(**{**post, "created_at": _time(post["created_at"])}),
+        sentiment=Sentiment(**item["sentiment"]),
+        content_hash=item["content_hash"],
+        mentions=[Mention(**m) for m in item["mentions"]],
+    )
+
+
+def _state(item: dict[str, Any]) -> SourceState:
+    times = ("next_due_at", "last_attempt_at", "last_success_at")
+    return SourceState(**{**item, **{key: _time(item[key]) for key in times}})

@@ -1,0 +1,140 @@
+"""`fanpulse status`: every source's health, plus the spool and the snapshot, for people and
+for monitoring (exit status, ``--json``)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+
+from rich.console import Console
+from rich.table import Table
+
+from analytics.config import AppConfig
+from analytics.health import SourceHealth, SourceSpec, source_health
+from analytics.store import connect
+from collector.spool import Spool
+
+# Batches waiting longer than this mean a reader has held the file far too long.
+SPOOL_STALE = timedelta(hours=1)
+
+_COLOURS = {
+    "ok": "green",
+    "pending": "dim",
+    "retrying": "yellow",
+    "failing": "red",
+    "silent": "red",
+    "overdue": "red",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StatusReport:
+    sources: list[SourceHealth]
+    spooled: int
+    spool_oldest: timedelta | None
+    snapshot_taken_at: datetime | None
+
+    @property
+    def spool_stale(self) -> bool:
+        return self.spool_oldest is not None and self.spool_oldest > SPOOL_STALE
+
+    @property
+    def healthy(self) -> bool:
+        return all(s.healthy for s in self.sources) and not self.spool_stale
+
+
+def source_specs(config: AppConfig) -> list[SourceSpec]:
+    return [
+        SourceSpec(entry.name, entry.kind, entry.interval or config.collector.default_interval)
+        for entry in config.sources
+        if entry.enabled
+    ]
+
+
+def collection_status(config: AppConfig, now: datetime | None = None) -> StatusReport:
+    with connect(
+        config.database_path,
+        read_only=True,
+        lock_timeout=config.database.lock_timeout.total_seconds(),
+    ) as con:
+        sources = source_health(con, source_specs(config), now)
+    spool = Spool(config.database.spool)
+    oldest = spool.oldest_age()
+    snapshot = config.database.snapshot
+    return StatusReport(
+        sources=sources,
+        spooled=len(spool.pending()),
+        spool_oldest=timedelta(seconds=oldest) if oldest is not None else None,
+        snapshot_taken_at=(
+            datetime.fromtimestamp(snapshot.stat().st_mtime, UTC) if snapshot.exists() else None
+        ),
+    )
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else "never"
+
+
+def print_status(console: Console, report: StatusReport) -> None:
+    table = Table(title="Collection status (times UTC)", title_justify="left")
+    for column, justify in (
+        ("source", "left"),
+        ("kind", "left"),
+        ("status", "left"),
+        ("new 24h", "right"),
+        ("usual/day", "right"),
+        ("last success", "left"),
+        ("next due", "left"),
+        ("detail", "left"),
+    ):
+        table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for s in report.sources:
+        detail = s.detail
+        if s.last_error:
+            detail = f"{detail}: {s.last_error}" if detail else s.last_error
+        table.add_row(
+            s.name,
+            s.kind,
+            f"[{_COLOURS.get(s.status, 'white')}]{s.status}[/]",
+            str(s.new_last_24h),
+            f"{s.usual_daily:g}" if s.usual_daily is not None else "–",
+            _when(s.last_success_at),
+            _when(s.next_due_at) if s.next_due_at else "–",
+            detail,
+        )
+    console.print(table)
+    unhealthy = [s.name for s in report.sources if not s.healthy]
+    if report.spooled:
+        age = report.spool_oldest or timedelta()
+        console.print(
+            f"{report.spooled} batches wait in the spool (oldest {age.total_seconds() / 60:.0f}"
+            " min): a reader is holding the database file."
+            + (" [red]Too long: close long analyst sessions.[/]" if report.spool_stale else "")
+        )
+    console.print(f"Snapshot for analysts: {_when(report.snapshot_taken_at)}")
+    if unhealthy:
+        console.print(f"[red]Unhealthy:[/] {', '.join(unhealthy)}")
+    else:
+        console.print("[green]All sources healthy.[/]")
+
+
+def status_json(report: StatusReport) -> str:
+    def plain(value: object) -> object:
+        if isinstance(value, datetime):
+            return value.isoformat()
+        if isinstance(value, timedelta):
+            return value.total_seconds()
+        return value
+
+    data = {
+        "healthy": report.healthy,
+        "sources": [
+            {**{k: plain(v) for k, v in asdict(s).items()}, "healthy": s.healthy}
+            for s in report.sources
+        ],
+        "spooled": report.spooled,
+        "spool_oldest_seconds": plain(report.spool_oldest),
+        "snapshot_taken_at": plain(report.snapshot_taken_at),
+    }
+    return json.dumps(data, ensure_ascii=False)
