@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: up install test lint format collect dashboard clean
+.PHONY: up install test soak lint format collect dashboard clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,10 @@ dashboard: $(STAMP)
 test: $(TEST_STAMP)  ## lint, format check and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow and not soak"
+
+soak: $(TEST_STAMP)  ## the long checks: a 10-minute daemon soak (FANPULSE_SOAK_SECONDS)
+	$(BIN)/python -m pytest -m "slow or soak" -s
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

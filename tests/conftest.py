@@ -55,10 +55,12 @@ def write_config(
     database: Path | None = None,
     watchlist: Path = DEFAULT_WATCHLIST,
     extra: str = "",
+    database_options: dict[str, Any] | None = None,
 ) -> Path:
     lines = [f"watchlist = {toml_value(watchlist)}", extra, "[database]"]
     lines.append(f"path = {toml_value(database or directory / 'fanpulse.duckdb')}")
-    lines.append('lock_timeout = "20s"')
+    for key, value in {"lock_timeout": "20s", **(database_options or {})}.items():
+        lines.append(f"{key} = {toml_value(value)}")
     lines.append("[collector]")
     for key, value in {**FAST_COLLECTOR, **(collector or {})}.items():
         lines.append(f"{key} = {toml_value(value)}")

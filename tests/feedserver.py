@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -46,6 +46,7 @@ class SeenRequest:
 class FeedServer:
     def __init__(self) -> None:
         self._routes: dict[str, list[Reply]] = {}
+        self._dynamic: dict[str, Callable[[], Reply]] = {}
         self._lock = threading.Lock()
         self.requests: list[SeenRequest] = []
         server = self
@@ -80,6 +81,12 @@ class FeedServer:
             self._routes[path] = list(replies)
         return self.url(path)
 
+    def route_dynamic(self, path: str, make_reply: Callable[[], Reply]) -> str:
+        """Answer ``path`` with whatever ``make_reply`` returns at request time."""
+        with self._lock:
+            self._dynamic[path] = make_reply
+        return self.url(path)
+
     def hits(self, path: str) -> list[SeenRequest]:
         with self._lock:
             return [r for r in self.requests if r.path.split("?")[0] == path]
@@ -93,6 +100,10 @@ class FeedServer:
         self._httpd.server_close()
 
     def _next_reply(self, path: str) -> Reply | None:
+        with self._lock:
+            dynamic = self._dynamic.get(path.split("?")[0])
+        if dynamic is not None:
+            return dynamic()
         with self._lock:
             replies = self._routes.get(path.split("?")[0])
             if not replies:

@@ -1,0 +1,172 @@
+"""What the daemon tests and the soak share: feeds that keep growing, a reader process that
+hammers the database file, and the daemon itself as a real process.
+
+A :class:`GrowingFeed` publishes a new item every ``period`` seconds and lists every item so
+far, so an item it has served stays fetchable: any served item missing from the database
+afterwards is a real loss, not one that scrolled off the feed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from analytics.store import run_query
+from tests.feedserver import FeedServer, Reply
+
+
+class GrowingFeed:
+    def __init__(self, name: str, period: float, start_items: int = 2) -> None:
+        self.name = name
+        self.period = period
+        self.started = time.monotonic()
+        self.start_items = start_items
+        self.served: set[str] = set()  # guids sent in a 200 response
+        self.frozen_at: int | None = None
+        self._lock = threading.Lock()
+
+    def items(self) -> int:
+        if self.frozen_at is not None:
+            return self.frozen_at
+        return self.start_items + int((time.monotonic() - self.started) / self.period)
+
+    def freeze(self) -> None:
+        """Stop publishing (the end of a run), so the collector can catch up."""
+        self.frozen_at = self.items()
+
+    def guid(self, index: int) -> str:
+        return f"urn:fanpulse-test:{self.name}:{index}"
+
+    def reply(self) -> Reply:
+        count = self.items()
+        entries = []
+        for index in range(count - 1, -1, -1):
+            published = format_datetime(datetime.fromtimestamp(1_760_000_000 + index * 60, UTC))
+            entries.append(
+                f"<item><guid>{escape(self.guid(index))}</guid>"
+                f"<title>Heartstopper update {index} from {escape(self.name)}</title>"
+                f"<description>Nick and Charlie fans react, post {index}</description>"
+                f"<pubDate>{published}</pubDate></item>"
+            )
+        body = (
+            '<?xml version="1.0"?><rss version="2.0"><channel>'
+            f"<title>{escape(self.name)}</title>{''.join(entries)}</channel></rss>"
+        ).encode()
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        with self._lock:
+            # Counted as served even if the client then gets a 304 for it: a 304 is only
+            # sent for an ETag the client already has, i.e. content it was sent before.
+            self.served.update(self.guid(i) for i in range(count))
+        return Reply(body=body, etag=etag)
+
+    def route(self, server: FeedServer) -> str:
+        return server.route_dynamic(f"/feed/{self.name}", self.reply)
+
+    def expected_post_ids(self) -> set[str]:
+        with self._lock:
+            return {f"rss:{guid}" for guid in self.served}
+
+
+def stored_post_ids(db: Path) -> list[str]:
+    return [row[0] for row in run_query(db, "SELECT post_id FROM posts", lock_timeout=60)[1]]
+
+
+FANPULSE = [sys.executable, "-m", "collector.cli"]
+
+
+def start_daemon(config: Path, log: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "FANPULSE_CONFIG": str(config), "PYTHONUNBUFFERED": "1"}
+    with log.open("ab") as handle:
+        return subprocess.Popen(
+            [*FANPULSE, "--log-level", "info", "run"],
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def stop_daemon(daemon: subprocess.Popen[bytes], timeout: float = 20) -> tuple[int, float]:
+    """SIGTERM; return the exit status and how long it took to exit."""
+    started = time.monotonic()
+    daemon.send_signal(signal.SIGTERM)
+    code = daemon.wait(timeout=timeout)
+    return code, time.monotonic() - started
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory so far (Linux ``VmHWM``)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc status")
+
+
+READER_SCRIPT = """
+import sys, time
+from analytics.store import connect, DatabaseBusy
+db, stop_file, hold = sys.argv[1], sys.argv[2], float(sys.argv[3])
+opened = failed = 0
+import pathlib
+while not pathlib.Path(stop_file).exists():
+    try:
+        with connect(db, read_only=True, lock_timeout=30) as con:
+            con.execute("SELECT count(*) FROM posts").fetchall()
+            if hold:
+                print("holding", flush=True)
+                time.sleep(hold)
+                hold = 0
+        opened += 1
+    except DatabaseBusy as exc:
+        failed += 1
+        print("busy:", exc, flush=True)
+    time.sleep(0.02)
+print(f"opened={opened} failed={failed}", flush=True)
+"""
+
+
+class Reader:
+    """A separate process opening the file read-only over and over (an eager dashboard)."""
+
+    def __init__(self, db: Path, workdir: Path, hold_first: float = 0.0) -> None:
+        self.stop_file = workdir / f"stop-reader-{time.monotonic_ns()}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", READER_SCRIPT, str(db), str(self.stop_file), str(hold_first)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    def wait_holding(self, timeout: float = 30) -> None:
+        assert self.process.stdout is not None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.stdout.readline().strip() == "holding":
+                return
+        raise AssertionError("the reader never got hold of the file")
+
+    def finish(self) -> tuple[int, int, str]:
+        """Stop it; return (opens that succeeded, opens that gave up, its output)."""
+        self.stop_file.touch()
+        output, _ = self.process.communicate(timeout=60)
+        summary = output.strip().splitlines()[-1]
+        opened, failed = (int(part.split("=")[1]) for part in summary.split())
+        return opened, failed, output
+
+
+def wait_until(predicate, timeout: float, interval: float = 0.5) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
