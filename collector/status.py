@@ -4,7 +4,7 @@ for monitoring (exit status, ``--json``)."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from rich.console import Console
@@ -13,6 +13,7 @@ from rich.table import Table
 from analytics.config import AppConfig
 from analytics.health import SourceHealth, SourceSpec, source_health
 from analytics.store import connect
+from collector.sources import build_sources
 from collector.spool import Spool
 
 # Batches waiting longer than this mean a reader has held the file far too long.
@@ -21,6 +22,7 @@ SPOOL_STALE = timedelta(hours=1)
 _COLOURS = {
     "ok": "green",
     "pending": "dim",
+    "idle": "dim",
     "retrying": "yellow",
     "failing": "red",
     "silent": "red",
@@ -52,6 +54,15 @@ def source_specs(config: AppConfig) -> list[SourceSpec]:
     ]
 
 
+def _idle_sources(config: AppConfig) -> dict[str, str]:
+    """Sources with nothing to poll (e.g. a search without its credentials), and why."""
+    return {
+        source.name: f"nothing to poll: {source.auth_status()}"
+        for source in build_sources(config)
+        if not source.channels()
+    }
+
+
 def collection_status(config: AppConfig, now: datetime | None = None) -> StatusReport:
     with connect(
         config.database_path,
@@ -59,6 +70,10 @@ def collection_status(config: AppConfig, now: datetime | None = None) -> StatusR
         lock_timeout=config.database.lock_timeout.total_seconds(),
     ) as con:
         sources = source_health(con, source_specs(config), now)
+    idle = _idle_sources(config)
+    sources = [
+        replace(s, status="idle", detail=idle[s.name]) if s.name in idle else s for s in sources
+    ]
     spool = Spool(config.database.spool)
     oldest = spool.oldest_age()
     snapshot = config.database.snapshot
@@ -113,8 +128,14 @@ def print_status(console: Console, report: StatusReport) -> None:
             + (" [red]Too long: close long analyst sessions.[/]" if report.spool_stale else "")
         )
     console.print(f"Snapshot for analysts: {_when(report.snapshot_taken_at)}")
+    retrying = [s.name for s in report.sources if s.status == "retrying"]
     if unhealthy:
         console.print(f"[red]Unhealthy:[/] {', '.join(unhealthy)}")
+    elif retrying:
+        console.print(
+            f"[yellow]No source unhealthy yet; {len(retrying)} retrying after recent "
+            "failures[/] (failing after 3 in a row)."
+        )
     else:
         console.print("[green]All sources healthy.[/]")
 
