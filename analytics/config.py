@@ -137,6 +137,17 @@ class DashboardConfig(_Strict):
     address: str = "127.0.0.1"
 
 
+class AlertsConfig(_Strict):
+    enabled: bool = True
+    # Webhook URLs carry their own secret token, so they come from this environment
+    # variable (several separated by spaces or commas), never from the file.
+    webhooks_env: str = "FANPULSE_WEBHOOKS"
+    check_every: Duration = timedelta(minutes=5)
+    spike_z: float = Field(default=4.0, gt=0)  # robust z-score that makes a spike
+    spike_min_posts: int = Field(default=20, ge=1)  # fewer posts than this never alert
+    lookback: Duration = timedelta(days=2)  # spikes older than this are not news
+
+
 class SourceEntry(BaseModel):
     """The keys every source shares; kind-specific keys are kept for the source to check."""
 
@@ -169,6 +180,7 @@ class _ConfigFile(_Strict):
     database: DatabaseConfig = DatabaseConfig()
     collector: CollectorConfig = CollectorConfig()
     dashboard: DashboardConfig = DashboardConfig()
+    alerts: AlertsConfig = AlertsConfig()
     sources: list[SourceEntry] = []
 
     @model_validator(mode="after")
@@ -190,6 +202,7 @@ class AppConfig(BaseModel):
     database: DatabaseConfig
     collector: CollectorConfig
     dashboard: DashboardConfig
+    alerts: AlertsConfig
     sources: list[SourceEntry]
     watchlist_path: Path
     events_path: Path | None
@@ -233,6 +246,7 @@ def load_config(explicit: str | Path | None = None) -> AppConfig:
         database=database,
         collector=parsed.collector,
         dashboard=parsed.dashboard,
+        alerts=parsed.alerts,
         sources=parsed.sources,
         watchlist_path=watchlist_path,
         events_path=events_path,

@@ -160,6 +160,25 @@ _POST_KIND = (
     "UPDATE posts SET post_kind = 'article' WHERE source = 'rss'",
 )
 
+_ALERTS = (
+    """
+    CREATE TABLE alerts (
+        alert_id VARCHAR PRIMARY KEY,
+        kind VARCHAR NOT NULL,
+        entity_id VARCHAR,
+        source_name VARCHAR,
+        happened_at TIMESTAMPTZ NOT NULL,
+        detected_at TIMESTAMPTZ NOT NULL,
+        title VARCHAR NOT NULL,
+        message VARCHAR NOT NULL,
+        delivered_at TIMESTAMPTZ,
+        delivery_attempts INTEGER NOT NULL DEFAULT 0,
+        delivery_error VARCHAR,
+        undelivered_to VARCHAR[]
+    )
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core tables and analyst views", _CORE_TABLES + _ANALYST_VIEWS),
     Migration(2, "posts.post_kind: article, post, comment, fanwork, video", _POST_KIND),
@@ -169,6 +188,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "collection_runs.batch_id: a spooled batch is stored once",
         ("ALTER TABLE collection_runs ADD COLUMN batch_id VARCHAR",),
     ),
+    Migration(5, "alerts: spikes and silent or failing sources, sent once", _ALERTS),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

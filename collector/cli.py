@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -302,6 +303,68 @@ def snapshot(
         f"duckdb -readonly {result.path}",
         soft_wrap=True,
         highlight=False,
+    )
+
+
+def _period(
+    since: str | None, until: str | None, days: int | None
+) -> tuple[datetime | None, datetime | None]:
+    """--since/--until dates (UTC, until exclusive) or --days back from now."""
+
+    def parse(value: str, option: str) -> datetime:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise typer.BadParameter(
+                f"{value!r} is not a date like 2024-10-03", param_hint=option
+            ) from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+    start = parse(since, "--since") if since else None
+    end = parse(until, "--until") if until else None
+    if days is not None:
+        end = end or datetime.now(UTC)
+        start = end - timedelta(days=days)
+    return start, end
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Argument(help="File to write: .csv or .parquet.")],
+    what: Annotated[
+        str, typer.Option(help="posts (with their entities), or any table or view name.")
+    ] = "posts",
+    entity: Annotated[
+        list[str] | None, typer.Option(help="Only rows for this entity id (repeatable).")
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="From this UTC date, e.g. 2024-10-03.")] = None,
+    until: Annotated[str | None, typer.Option(help="Before this UTC date.")] = None,
+    days: Annotated[int | None, typer.Option(help="The last N days (instead of --since).")] = None,
+) -> None:
+    """Export posts or a view to CSV or Parquet, filtered by entity and date."""
+    from analytics.export import ExportError
+    from analytics.export import export as export_rows
+    from analytics.filters import Filters
+    from analytics.store import connect
+
+    start, end = _period(since, until, days)
+    with _user_errors():
+        config = _load()
+        filters = Filters(start=start, end=end, entity_ids=tuple(entity or ()))
+        try:
+            with connect(
+                config.database_path,
+                read_only=True,
+                lock_timeout=config.database.lock_timeout.total_seconds(),
+            ) as con:
+                result = export_rows(con, out, what=what, filters=filters)
+        except ExportError as exc:
+            errors.print(f"[bold red]export failed:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+    console.print(
+        f"{result.rows} rows written to {result.path} ({result.bytes / 1e6:.1f} MB)",
+        highlight=False,
+        soft_wrap=True,
     )
 
 
