@@ -15,6 +15,7 @@ from typing import Annotated, TypeVar
 import duckdb
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -163,7 +164,7 @@ def _print_summary(records: list[RunRecord]) -> None:
             str(sum(r.fetched for r in runs)),
             str(sum(r.inserted for r in runs)),
             str(sum(r.off_topic for r in runs)),
-            "; ".join(r.error or "" for r in failed),
+            escape("; ".join(r.error or "" for r in failed)),
         )
     console.print(table)
     total_new = sum(r.inserted for r in records)
@@ -214,7 +215,8 @@ def query(
         return
     table = Table(*columns)
     for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+        # Cells are data (post text may contain "[...]"), never console markup.
+        table.add_row(*("" if v is None else escape(str(v)) for v in row))
     console.print(table)
     if len(rows) == limit:
         console.print(f"(first {limit} rows; --limit N for more, --csv for all)")
@@ -242,7 +244,7 @@ def sources() -> None:
             _duration(interval.total_seconds()),
             source.auth_status(),
             max(successes).strftime("%Y-%m-%d %H:%M UTC") if successes else "never",
-            "; ".join(last_errors),
+            escape("; ".join(last_errors)),
         )
     console.print(table)
 
@@ -304,6 +306,57 @@ def snapshot(
         soft_wrap=True,
         highlight=False,
     )
+
+
+@app.command()
+def alerts(
+    check: Annotated[
+        bool, typer.Option("--check", help="Look for new spikes and unhealthy sources now.")
+    ] = False,
+    limit: Annotated[int, typer.Option(help="How many recent alerts to list.")] = 20,
+) -> None:
+    """Recent alerts (spikes, silent or failing sources); --check finds and sends new ones."""
+    import httpx
+
+    from analytics.alerts import recent_alerts
+    from analytics.store import connect
+    from collector.alerts import deliver, find_alerts, webhook_urls
+
+    with _user_errors():
+        config = _load()
+        if check:
+            new = find_alerts(config)
+            console.print(f"{len(new)} new alerts.")
+            if webhook_urls(config):
+
+                async def send() -> tuple[int, int]:
+                    async with httpx.AsyncClient(follow_redirects=False) as client:
+                        return await deliver(config, client)
+
+                sent, failed = asyncio.run(send())
+                console.print(f"Sent {sent}; {failed} could not be delivered (retried later).")
+            else:
+                console.print(
+                    f"No webhooks: set {config.alerts.webhooks_env} to send alerts "
+                    "to Slack or Discord."
+                )
+        with connect(
+            config.database_path,
+            read_only=True,
+            lock_timeout=config.database.lock_timeout.total_seconds(),
+        ) as con:
+            rows = recent_alerts(con, limit)
+    table = Table(title="Recent alerts (times UTC)", title_justify="left")
+    for column in ("detected", "kind", "alert", "delivered"):
+        table.add_column(column, overflow="fold")
+    for detected, kind, title, message, delivered in rows:
+        table.add_row(
+            f"{detected:%Y-%m-%d %H:%M}",
+            kind,
+            escape(f"{title}\n{message}"),
+            f"{delivered:%Y-%m-%d %H:%M}" if delivered else "no",
+        )
+    console.print(table, highlight=False)
 
 
 def _period(

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from analytics.config import AppConfig
@@ -116,7 +117,7 @@ def print_status(console: Console, report: StatusReport) -> None:
             f"{s.usual_daily:g}" if s.usual_daily is not None else "–",
             _when(s.last_success_at),
             _when(s.next_due_at) if s.next_due_at else "–",
-            detail,
+            escape(detail),
         )
     console.print(table)
     unhealthy = [s.name for s in report.sources if not s.healthy]

@@ -91,6 +91,15 @@ def test_query_prints_a_table_and_csv(config: Path) -> None:
     assert all(int(row[1]) > 0 for row in parsed[1:])
 
 
+def test_query_shows_post_text_literally_not_as_console_markup(config: Path) -> None:
+    fanpulse(config, "collect", "--once")
+    result = fanpulse(
+        config, "query", "SELECT '[bold red]Heartstopper[/] [link=file:///etc]x' AS t"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "[bold red]Heartstopper[/] [link=file:///etc]x" in result.stdout
+
+
 def test_query_refuses_writes_with_a_clear_error(config: Path) -> None:
     fanpulse(config, "collect", "--once")
     result = fanpulse(config, "query", "DROP TABLE posts")
