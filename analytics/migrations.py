@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from analytics.views import ENGAGEMENT_THEME_ATTENTION_VIEWS, UTC_DAILY_VIEWS
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -189,6 +191,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         ("ALTER TABLE collection_runs ADD COLUMN batch_id VARCHAR",),
     ),
     Migration(5, "alerts: spikes and silent or failing sources, sent once", _ALERTS),
+    Migration(
+        6,
+        "views: post_engagement, daily_themes, daily_attention; daily views on UTC days",
+        ENGAGEMENT_THEME_ATTENTION_VIEWS + UTC_DAILY_VIEWS,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
