@@ -15,12 +15,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
+import httpx
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from analytics.config import AppConfig
 from analytics.snapshot import write_snapshot
 from analytics.store import DatabaseBusy
+from collector.alerts import deliver, find_alerts
 from collector.http import Fetcher
 from collector.runner import ChannelJob, Collector
 from collector.sources import build_sources
@@ -41,6 +43,7 @@ STOP_GRACE_SECONDS = 10.0
 SPOOL_FLUSH_SECONDS = 15
 # The first snapshot after start waits for the first collections to land.
 FIRST_SNAPSHOT_DELAY = timedelta(minutes=2)
+FIRST_ALERT_CHECK_DELAY = timedelta(minutes=1)
 
 
 class Daemon:
@@ -68,6 +71,14 @@ class Daemon:
         self.scheduler.add_job(
             self._flush_spool, "interval", seconds=SPOOL_FLUSH_SECONDS, id="flush-spool"
         )
+        if self.config.alerts.enabled:
+            self.scheduler.add_job(
+                self._check_alerts,
+                "interval",
+                seconds=self.config.alerts.check_every.total_seconds(),
+                next_run_time=now + FIRST_ALERT_CHECK_DELAY,
+                id="alerts",
+            )
         every = self.config.database.snapshot_every
         if every is not None:
             self.scheduler.add_job(
@@ -96,6 +107,21 @@ class Daemon:
                 await self.collector.flush_spool_async()
             except DatabaseBusy as exc:
                 log.info("spooled batches still wait: %s", exc)
+
+    async def _check_alerts(self) -> None:
+        """Record new spikes and unhealthy sources, then send what is undelivered."""
+        if self.stopping:
+            return
+        with self._tracked():
+            try:
+                async with self.collector.write_lock:
+                    new = await asyncio.to_thread(find_alerts, self.config)
+                if new:
+                    log.info("%d new alerts: %s", len(new), "; ".join(a.title for a in new))
+                async with httpx.AsyncClient(follow_redirects=False) as client:
+                    await deliver(self.config, client)
+            except DatabaseBusy as exc:
+                log.info("alert check postponed: %s", exc)
 
     async def _snapshot(self) -> None:
         if self.stopping:
@@ -196,6 +222,12 @@ class Daemon:
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
+        # Batches already handed to the writer are stored (or spooled) before exit; any it
+        # could not reach in time were never stored, so their channels are fetched again.
+        try:
+            await asyncio.wait_for(self.collector.drain(), timeout=STOP_GRACE_SECONDS)
+        except TimeoutError:
+            log.warning("stopped before every fetched batch was stored; they are fetched again")
         self.scheduler.shutdown(wait=False)
 
 

@@ -49,6 +49,7 @@ class FeedServer:
         self._dynamic: dict[str, Callable[[], Reply]] = {}
         self._lock = threading.Lock()
         self.requests: list[SeenRequest] = []
+        self.body_bytes = 0  # response body bytes sent, all routes
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -156,6 +157,8 @@ class FeedServer:
         handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()
         handler.wfile.write(body)
+        with self._lock:
+            self.body_bytes += len(body)
 
 
 def _chunks(reply: Reply) -> Iterable[bytes]:
