@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+BROWSER_STAMP := $(VENV)/.browser
+# The dashboard's browser tests drive Debian's chromium; install it when missing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: up install test soak lint format collect dashboard clean
 
@@ -30,12 +33,19 @@ collect: $(STAMP)  ## poll every source once
 dashboard: $(STAMP)
 	$(BIN)/fanpulse dashboard
 
-test: $(TEST_STAMP)  ## lint, format check and the whole test suite
+$(BROWSER_STAMP): | $(BIN)/python
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing chromium for the dashboard's browser tests"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	touch $@
+
+test: $(TEST_STAMP) $(BROWSER_STAMP)  ## lint, format check and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -m "not slow and not soak"
 
-soak: $(TEST_STAMP)  ## the long checks: a 10-minute daemon soak (FANPULSE_SOAK_SECONDS)
+soak: $(TEST_STAMP) $(BROWSER_STAMP)  ## the long checks: a 10-minute daemon soak (FANPULSE_SOAK_SECONDS)
 	$(BIN)/python -m pytest -m "slow or soak" -s
 
 lint: $(TEST_STAMP)

@@ -53,7 +53,12 @@ def _term_text(term: object) -> str:
 
 
 def _post_text(post: object) -> str:
-    text = str(getattr(post, "text", "") or getattr(post, "title", "") or "")
+    text = str(
+        getattr(post, "title", None)
+        or getattr(post, "snippet", None)
+        or getattr(post, "text", None)
+        or ""
+    )
     text = " ".join(text.split())
     return text[:140] + ("…" if len(text) > 140 else "")
 

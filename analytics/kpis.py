@@ -73,4 +73,6 @@ def period_figures(con: duckdb.DuckDBPyConnection, filters: Filters) -> PeriodFi
 
 def kpis(con: duckdb.DuckDBPyConnection, filters: Filters) -> Kpis:
     """Figures for ``filters``' period and for the same length just before it."""
-    return Kpis(current=period_figures(con, filters), previous=period_figures(con, filters.previous()))
+    return Kpis(
+        current=period_figures(con, filters), previous=period_figures(con, filters.previous())
+    )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from analytics.views import ENGAGEMENT_THEME_ATTENTION_VIEWS, UTC_DAILY_VIEWS
+from analytics.views import ENGAGEMENT_THEME_ATTENTION_VIEWS, TREND_VIEWS, UTC_DAILY_VIEWS
 
 
 @dataclass(frozen=True)
@@ -195,6 +195,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         6,
         "views: post_engagement, daily_themes, daily_attention; daily views on UTC days",
         ENGAGEMENT_THEME_ATTENTION_VIEWS + UTC_DAILY_VIEWS,
+    ),
+    Migration(
+        7,
+        "views: hourly and weekly mentions, daily share of voice, daily source volume",
+        TREND_VIEWS,
     ),
 )
 

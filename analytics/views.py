@@ -85,3 +85,86 @@ UTC_DAILY_VIEWS: tuple[str, ...] = (
     GROUP BY ALL
     """,
 )
+
+
+# Hours, days and weeks in UTC whatever the session's time zone; weeks start on Monday.
+# Like ``daily_mentions`` these list only buckets with posts; ``analytics.timeseries``
+# fills the gaps with zeros.
+TREND_VIEWS: tuple[str, ...] = (
+    """
+    CREATE OR REPLACE VIEW hourly_mentions AS
+    SELECT timezone('UTC', date_trunc('hour', timezone('UTC', p.created_at))) AS hour,
+           m.entity_id, e.kind AS entity_kind, e.name AS entity_name,
+           count(*) AS posts,
+           count(DISTINCT p.author) AS authors,
+           avg(p.sentiment) AS avg_sentiment
+    FROM mentions m
+    JOIN posts p USING (post_id)
+    JOIN entities e USING (entity_id)
+    GROUP BY ALL
+    """,
+    """
+    CREATE OR REPLACE VIEW weekly_mentions AS
+    SELECT CAST(date_trunc('week', timezone('UTC', p.created_at)) AS DATE) AS week,
+           m.entity_id, e.kind AS entity_kind, e.name AS entity_name,
+           count(*) AS posts,
+           count(DISTINCT p.author) AS authors,
+           avg(p.sentiment) AS avg_sentiment,
+           count(*) FILTER (WHERE p.sentiment_label = 'positive') AS positive,
+           count(*) FILTER (WHERE p.sentiment_label = 'neutral') AS neutral,
+           count(*) FILTER (WHERE p.sentiment_label = 'negative') AS negative
+    FROM mentions m
+    JOIN posts p USING (post_id)
+    JOIN entities e USING (entity_id)
+    GROUP BY ALL
+    """,
+    # Each show's share of all show mentions that day; shares of a day add up to 100.
+    """
+    CREATE OR REPLACE VIEW daily_share_of_voice AS
+    WITH show_days AS (
+        SELECT CAST(timezone('UTC', p.created_at) AS DATE) AS day,
+               m.entity_id, e.name AS show_name,
+               count(*) AS mentions
+        FROM mentions m
+        JOIN posts p USING (post_id)
+        JOIN entities e USING (entity_id)
+        WHERE e.kind = 'show'
+        GROUP BY ALL
+    )
+    SELECT day, entity_id, show_name, mentions,
+           CAST(sum(mentions) OVER (PARTITION BY day) AS BIGINT) AS day_mentions,
+           100.0 * mentions / sum(mentions) OVER (PARTITION BY day) AS share_pct
+    FROM show_days
+    """,
+    # Within each show, each cast member's share of the show's people mentions that day.
+    """
+    CREATE OR REPLACE VIEW daily_cast_share_of_voice AS
+    WITH person_days AS (
+        SELECT CAST(timezone('UTC', p.created_at) AS DATE) AS day,
+               e.show_id, m.entity_id, e.name AS person_name,
+               count(*) AS mentions
+        FROM mentions m
+        JOIN posts p USING (post_id)
+        JOIN entities e USING (entity_id)
+        WHERE e.kind = 'person'
+        GROUP BY ALL
+    )
+    SELECT day, show_id, entity_id, person_name, mentions,
+           CAST(sum(mentions) OVER (PARTITION BY day, show_id) AS BIGINT) AS show_mentions,
+           100.0 * mentions / sum(mentions) OVER (PARTITION BY day, show_id) AS share_pct
+    FROM person_days
+    """,
+    """
+    CREATE OR REPLACE VIEW daily_source_volume AS
+    SELECT CAST(timezone('UTC', created_at) AS DATE) AS day,
+           source_name, source,
+           count(*) AS posts,
+           count(DISTINCT author) AS authors,
+           avg(sentiment) AS avg_sentiment,
+           count(*) FILTER (WHERE sentiment_label = 'positive') AS positive,
+           count(*) FILTER (WHERE sentiment_label = 'neutral') AS neutral,
+           count(*) FILTER (WHERE sentiment_label = 'negative') AS negative
+    FROM posts
+    GROUP BY ALL
+    """,
+)

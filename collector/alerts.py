@@ -13,7 +13,7 @@ import hashlib
 import logging
 import os
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import httpx
@@ -37,8 +37,6 @@ log = logging.getLogger(__name__)
 # Discord refuses messages over 2,000 characters; Slack's limit is far higher.
 MAX_MESSAGE_CHARS = 1_900
 WEBHOOK_TIMEOUT = 10.0
-# Days of history the spike baseline needs before the window being checked.
-BASELINE_DAYS = 15
 
 
 def webhook_urls(config: AppConfig) -> list[str]:
@@ -55,10 +53,10 @@ def find_alerts(config: AppConfig, now: datetime | None = None) -> list[Alert]:
     with connect(
         config.database_path, lock_timeout=config.database.spool_after.total_seconds()
     ) as con:
-        window = Filters(start=now - settings.lookback - timedelta(days=BASELINE_DAYS), end=now)
+        # detect_spikes reads the baseline window before this period by itself.
         spikes = detect_spikes(
             con,
-            window,
+            Filters(start=now - settings.lookback, end=now),
             bucket="day",
             threshold=settings.spike_z,
             min_posts=settings.spike_min_posts,

@@ -359,6 +359,35 @@ def alerts(
     console.print(table, highlight=False)
 
 
+@app.command()
+def trends(
+    entity: Annotated[
+        str, typer.Option(help="Entity id, e.g. show:heartstopper or person:kit-connor.")
+    ] = "show:heartstopper",
+    days: Annotated[int, typer.Option(min=1, max=3650, help="Length of the period.")] = 30,
+) -> None:
+    """Headline figures for one entity over the last N days, against the N days before."""
+    from analytics.events import load_events
+    from analytics.headline import UnknownEntity, headline
+    from analytics.store import connect
+    from collector.report import print_headline
+
+    with _user_errors():
+        config = _load()
+        events = load_events(config.events_path) if config.events_path else []
+        with connect(
+            config.database_path,
+            read_only=True,
+            lock_timeout=config.database.lock_timeout.total_seconds(),
+        ) as con:
+            try:
+                report = headline(con, entity, days, events=events)
+            except UnknownEntity as exc:
+                errors.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+                raise typer.Exit(2) from None
+    print_headline(console, report)
+
+
 def _period(
     since: str | None, until: str | None, days: int | None
 ) -> tuple[datetime | None, datetime | None]:
