@@ -11,7 +11,12 @@ from dataclasses import dataclass
 
 import duckdb
 
-from analytics.views import ENGAGEMENT_THEME_ATTENTION_VIEWS, TREND_VIEWS, UTC_DAILY_VIEWS
+from analytics.views import (
+    ENGAGEMENT_THEME_ATTENTION_VIEWS,
+    POST_MENTIONS_VIEW,
+    TREND_VIEWS,
+    UTC_DAILY_VIEWS,
+)
 
 
 @dataclass(frozen=True)
@@ -199,7 +204,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         7,
         "views: hourly and weekly mentions, daily share of voice, daily source volume",
-        TREND_VIEWS,
+        (*TREND_VIEWS, POST_MENTIONS_VIEW),
     ),
 )
 

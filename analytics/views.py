@@ -168,3 +168,14 @@ TREND_VIEWS: tuple[str, ...] = (
     GROUP BY ALL
     """,
 )
+
+# ``p.*`` in a view is expanded when the view is created: recreated so that it carries
+# the columns added since (post_kind, views).
+POST_MENTIONS_VIEW = """
+    CREATE OR REPLACE VIEW post_mentions AS
+    SELECT m.entity_id, e.kind AS entity_kind, e.name AS entity_name, e.show_id,
+           m.matched, p.*
+    FROM mentions m
+    JOIN posts p USING (post_id)
+    JOIN entities e USING (entity_id)
+"""
