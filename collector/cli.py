@@ -360,6 +360,41 @@ def alerts(
 
 
 @app.command()
+def rescore(
+    batch_size: Annotated[int, typer.Option(min=100, help="Posts per transaction.")] = 5000,
+) -> None:
+    """Recompute sentiment of stored posts scored by an older lexicon (safe to interrupt)."""
+    from analytics.rescore import rescore as rescore_posts
+    from analytics.sentiment import SCORER_VERSION
+
+    with _user_errors():
+        config = _load()
+        if not config.database_path.exists():
+            raise DatabaseMissing(f"{config.database_path} does not exist yet: nothing to rescore")
+        progress = Progress(
+            TextColumn("[bold]Rescoring"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        task = progress.add_task("", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        with progress:
+            count = rescore_posts(
+                config.database_path,
+                batch_size,
+                advance,
+                lock_timeout=config.database.lock_timeout.total_seconds(),
+            )
+    console.print(f"{count:,} posts rescored with {SCORER_VERSION}.", highlight=False)
+
+
+@app.command()
 def trends(
     entity: Annotated[
         str, typer.Option(help="Entity id, e.g. show:heartstopper or person:kit-connor.")

@@ -1,0 +1,93 @@
+"""Bring stored posts up to the current sentiment scorer after a lexicon or VADER change.
+
+Posts whose ``sentiment_version`` differs from :data:`analytics.sentiment.SCORER_VERSION` are
+read in ``post_id`` order, rescored exactly as ingest scores them, and written back in batches:
+one transaction per batch through a registered Arrow table, so an interrupted rescore keeps
+what it finished and a rerun picks up the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pyarrow as pa
+
+from analytics.sentiment import SCORER_VERSION, score_text, scored_text
+from analytics.store import DEFAULT_LOCK_TIMEOUT, connect, transaction
+
+_SCORES = pa.schema(
+    [
+        ("post_id", pa.string()),
+        ("vader_compound", pa.float64()),
+        ("sentiment", pa.float64()),
+        ("sentiment_label", pa.string()),
+        ("sentiment_version", pa.string()),
+    ]
+)
+
+
+def rescore(
+    path: Path,
+    batch_size: int = 5000,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+) -> int:
+    """Rescore every post not scored by the current scorer; returns how many were rescored.
+
+    ``progress(done, total)`` is called after each committed batch. The file is opened per
+    read and per write and scoring happens in between, so a running collector only ever
+    waits for one batch's read or update, never for the whole rescore.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    with connect(path, lock_timeout=lock_timeout) as con:
+        rows = con.execute(
+            "SELECT count(*) FROM posts WHERE sentiment_version IS DISTINCT FROM ?",
+            [SCORER_VERSION],
+        ).fetchall()
+    total = int(rows[0][0])
+    done = 0
+    after = ""  # keyset paging: a batch never re-reads what an earlier one wrote
+    while done < total:
+        with connect(path, lock_timeout=lock_timeout) as con:
+            batch = con.execute(
+                "SELECT post_id, title, text FROM posts "
+                "WHERE sentiment_version IS DISTINCT FROM ? AND post_id > ? "
+                "ORDER BY post_id LIMIT ?",
+                [SCORER_VERSION, after, batch_size],
+            ).fetchall()
+        if not batch:
+            break  # fewer stale posts than counted: some were deleted meanwhile
+        scores = _scores(batch)
+        with connect(path, lock_timeout=lock_timeout) as con, transaction(con):
+            con.register("incoming_scores", scores)
+            con.execute(
+                """
+                UPDATE posts SET vader_compound = i.vader_compound,
+                                 sentiment = i.sentiment,
+                                 sentiment_label = i.sentiment_label,
+                                 sentiment_version = i.sentiment_version
+                FROM incoming_scores i
+                WHERE posts.post_id = i.post_id
+                """
+            )
+            con.unregister("incoming_scores")
+        done += len(batch)
+        after = batch[-1][0]
+        if progress is not None:
+            progress(done, total)
+    return done
+
+
+def _scores(batch: list[tuple[str, str | None, str]]) -> pa.Table:
+    columns: dict[str, list[object]] = {name: [] for name in _SCORES.names}
+    for post_id, title, text in batch:
+        result = score_text(scored_text(title, text))
+        columns["post_id"].append(post_id)
+        columns["vader_compound"].append(result.vader_compound)
+        columns["sentiment"].append(result.sentiment)
+        columns["sentiment_label"].append(result.label)
+        columns["sentiment_version"].append(result.version)
+    return pa.table(columns, schema=_SCORES)

@@ -1,0 +1,1 @@
+"""Evaluation and benchmark scripts, run as modules: python -m bench.<name>."""
