@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from analytics.models import Mention, Post, ScoredPost
-from analytics.sentiment import score_text
+from analytics.sentiment import score_text, scored_text
 from collector.matching import Matcher
 from collector.text import content_hash
 
@@ -29,7 +29,7 @@ def process_posts(posts: Iterable[Post], matcher: Matcher, *, show: str | None) 
         if post.post_id in seen:
             continue
         seen.add(post.post_id)
-        full_text = f"{post.title}\n{post.text}" if post.title else post.text
+        full_text = scored_text(post.title, post.text)
         matches = matcher.match(full_text, show=show)
         if not matches:
             off_topic += 1
