@@ -8,7 +8,7 @@ BROWSER_STAMP := $(VENV)/.browser
 # The dashboard's browser tests drive Debian's chromium; install it when missing.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: up install test soak lint format collect dashboard clean
+.PHONY: up demo install test soak bench lint format collect dashboard clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ install: $(STAMP)
 
 up: $(STAMP)  ## collect in the background and serve the dashboard (Ctrl-C stops both)
 	$(BIN)/fanpulse up
+
+demo: $(STAMP)  ## build a synthetic database (data/demo.duckdb) and open the dashboard on it
+	$(BIN)/fanpulse demo --serve
 
 collect: $(STAMP)  ## poll every source once
 	$(BIN)/fanpulse collect --once
@@ -47,6 +50,9 @@ test: $(TEST_STAMP) $(BROWSER_STAMP)  ## lint, format check and the whole test s
 
 soak: $(TEST_STAMP) $(BROWSER_STAMP)  ## the long checks: a 10-minute daemon soak (FANPULSE_SOAK_SECONDS)
 	$(BIN)/python -m pytest -m "slow or soak" -s
+
+bench: $(TEST_STAMP) $(BROWSER_STAMP)  ## every promised figure: a table, and bench/results.json
+	$(BIN)/python -m bench.run
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 import duckdb
@@ -61,6 +61,36 @@ def _post_text(post: object) -> str:
     )
     text = " ".join(text.split())
     return text[:140] + ("…" if len(text) > 140 else "")
+
+
+def first_of_episodes(spikes: Iterable[SpikeLike], step: timedelta) -> list[SpikeLike]:
+    """Only the first bucket of each run of consecutive spike buckets per entity: a buzz
+    that lasts four days is one alert, not four."""
+    by_entity: dict[str, set[datetime]] = {}
+    for spike in spikes:
+        by_entity.setdefault(spike.entity_id, set()).add(spike.bucket)
+    return [s for s in spikes if s.bucket - step not in by_entity.get(s.entity_id, set())]
+
+
+def drop_continuations(
+    con: duckdb.DuckDBPyConnection, spikes: Sequence[SpikeLike], quiet: timedelta
+) -> list[SpikeLike]:
+    """Spikes of an entity that already had a spike alert within ``quiet`` before them are
+    the same buzz going on, not news."""
+    if not spikes:
+        return []
+    rows = con.execute(
+        "SELECT entity_id, happened_at FROM alerts WHERE kind = 'spike' AND happened_at >= ?",
+        [min(s.bucket for s in spikes) - quiet],
+    ).fetchall()
+    earlier: dict[str, list[datetime]] = {}
+    for entity_id, happened_at in rows:
+        earlier.setdefault(entity_id, []).append(happened_at)
+    return [
+        s
+        for s in spikes
+        if not any(s.bucket - quiet <= t < s.bucket for t in earlier.get(s.entity_id, []))
+    ]
 
 
 def spike_alert(spike: SpikeLike) -> Alert:

@@ -13,13 +13,15 @@ import hashlib
 import logging
 import os
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import httpx
 
 from analytics.alerts import (
     Alert,
+    drop_continuations,
+    first_of_episodes,
     health_alerts,
     mark_delivery,
     record_new,
@@ -37,6 +39,8 @@ log = logging.getLogger(__name__)
 # Discord refuses messages over 2,000 characters; Slack's limit is far higher.
 MAX_MESSAGE_CHARS = 1_900
 WEBHOOK_TIMEOUT = 10.0
+# A spike the day after (or within this long of) an alerted one is the same buzz.
+SPIKE_QUIET_PERIOD = timedelta(days=3)
 
 
 def webhook_urls(config: AppConfig) -> list[str]:
@@ -61,8 +65,12 @@ def find_alerts(config: AppConfig, now: datetime | None = None) -> list[Alert]:
             threshold=settings.spike_z,
             min_posts=settings.spike_min_posts,
         )
-        recent = [s for s in spikes if s.bucket >= now - settings.lookback]
-        found = [spike_alert(s) for s in recent]
+        # The lookback spans two days, so a spike continuing from yesterday is seen with
+        # its first day and is not news again.
+        fresh = drop_continuations(
+            con, first_of_episodes(spikes, timedelta(days=1)), SPIKE_QUIET_PERIOD
+        )
+        found = [spike_alert(s) for s in fresh]
         found += health_alerts(source_health(con, source_specs(config), now))
         with transaction(con):
             return record_new(con, found, now)

@@ -360,6 +360,56 @@ def alerts(
 
 
 @app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Demo database file to write.")] = Path(
+        "data/demo.duckdb"
+    ),
+    posts: Annotated[int, typer.Option(min=1000, help="How many posts to generate.")] = 1_000_000,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing demo file.")] = False,
+    serve: Annotated[bool, typer.Option(help="Then serve the dashboard on it.")] = False,
+) -> None:
+    """Build a realistic synthetic database (years of fan chatter) to try the dashboard."""
+    from collector.demo import build_demo
+
+    with _user_errors():
+        config = _load()
+        if out.exists() and not overwrite:
+            console.print(f"{out} already exists (--overwrite to rebuild it).", highlight=False)
+        else:
+            progress = Progress(
+                TextColumn("[bold]Building demo data"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+            )
+            task = progress.add_task("", total=None)
+            with progress:
+                summary = build_demo(
+                    config,
+                    out,
+                    posts=posts,
+                    overwrite=overwrite,
+                    progress=lambda done, total: progress.update(task, completed=done, total=total),
+                )
+            console.print(
+                f"Demo database {out}: {summary.posts:,} posts, {summary.mentions:,} mentions "
+                f"over {summary.days:,} days, built in {summary.seconds:.0f}s. "
+                "All of it is synthetic.",
+                highlight=False,
+                soft_wrap=True,
+            )
+    if serve:
+        os.environ["FANPULSE_DB"] = str(out.resolve())
+        dashboard(port=None, address=None)
+    else:
+        console.print(
+            f"See it: FANPULSE_DB={out} fanpulse dashboard   (or: make demo)", highlight=False
+        )
+
+
+@app.command()
 def rescore(
     batch_size: Annotated[int, typer.Option(min=100, help="Posts per transaction.")] = 5000,
 ) -> None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 
+import pandas as pd
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from analytics.headline import Headline
+from analytics.spikes import Spike
 
 
 def _pct(value: float | None) -> str:
@@ -24,6 +27,19 @@ def _change(value: float | None) -> str:
 
 def _signed(value: float | None, places: int = 2) -> str:
     return "–" if value is None else f"{value:+.{places}f}"
+
+
+def _episodes(spikes: list[Spike]) -> list[tuple[Spike, Spike, Spike]]:
+    """Consecutive spike days as one episode: (first day, last day, peak day)."""
+    ordered = sorted(spikes, key=lambda s: s.bucket)
+    episodes: list[list[Spike]] = []
+    for spike in ordered:
+        if episodes and spike.bucket - episodes[-1][-1].bucket <= timedelta(days=1):
+            episodes[-1].append(spike)
+        else:
+            episodes.append([spike])
+    runs = [(run[0], run[-1], max(run, key=lambda s: s.posts)) for run in episodes]
+    return sorted(runs, key=lambda r: r[2].posts, reverse=True)
 
 
 def print_headline(console: Console, h: Headline) -> None:
@@ -43,7 +59,11 @@ def print_headline(console: Console, h: Headline) -> None:
         "Sentiment",
         f"{_signed(now.avg_sentiment)} average, {_pct(now.positive_share)} positive, "
         f"{_pct(now.negative_share)} negative"
-        + (f"  ({sentiment_delta:+.2f} vs previous)" if sentiment_delta is not None else ""),
+        + (
+            f"  ({round(sentiment_delta, 2) + 0:+.2f} vs previous)"
+            if sentiment_delta is not None
+            else ""
+        ),
     )
     if now.top_source:
         figures.add_row("Top source", f"{now.top_source} ({_pct(now.top_source_share)} of posts)")
@@ -57,7 +77,11 @@ def print_headline(console: Console, h: Headline) -> None:
         voice = Table(title="Share of voice", title_justify="left")
         for column in ("", "mentions", "share"):
             voice.add_column(column, justify="left" if not column else "right")
-        for row in h.share_of_voice.head(8).itertuples():
+        shown = h.share_of_voice.head(8)
+        if h.entity_id not in set(shown["entity_id"]):
+            own = h.share_of_voice[h.share_of_voice["entity_id"] == h.entity_id]
+            shown = pd.concat([shown.head(7), own])
+        for row in shown.itertuples():
             marker = "▶ " if row.entity_id == h.entity_id else "  "
             share = (
                 "–"
@@ -67,13 +91,19 @@ def print_headline(console: Console, h: Headline) -> None:
             voice.add_row(marker + escape(row.name), f"{row.mentions:,}", share)
         console.print(voice)
 
-    if h.spikes:
+    episodes = _episodes(h.spikes)
+    if episodes:
         console.print("[bold]Spikes[/]")
-        for spike in h.spikes[:5]:
-            terms = ", ".join(spike.top_terms[:5]) or "no single term"
+        for first, last, peak in episodes[:5]:
+            span = (
+                f"{first.bucket:%Y-%m-%d}"
+                if first is last
+                else f"{first.bucket:%Y-%m-%d} to {last.bucket:%Y-%m-%d}"
+            )
+            terms = ", ".join(peak.top_terms[:5]) or "no single term"
             console.print(
-                f"  {spike.bucket:%Y-%m-%d}: {spike.posts:,} posts vs usual "
-                f"{spike.baseline:.0f} (z {spike.z:.1f}) — {escape(terms)}"
+                f"  {span}: peak {peak.posts:,} posts vs usual {peak.baseline:.0f} "
+                f"(z {peak.z:.1f}) — {escape(terms)}"
             )
     else:
         console.print("[bold]Spikes[/]: none in this period")
