@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import json
 import logging
 import random
 from collections import defaultdict
@@ -63,9 +64,16 @@ class FetchResponse:
         return self.status == 304
 
     def json(self) -> Any:
-        import json
-
-        return json.loads(self.content)
+        """The body as JSON; a body that is not JSON fails like any bad answer would."""
+        try:
+            return json.loads(self.content)
+        except ValueError as exc:  # JSONDecodeError and undecodable bytes alike
+            host = httpx.URL(self.url).host
+            raise FetchError(
+                f"the answer from {host} is not valid JSON ({exc})"[:300],
+                status=self.status,
+                retryable=False,
+            ) from None
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:

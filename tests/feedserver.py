@@ -8,6 +8,7 @@ every request is recorded with its headers so tests can assert what the client s
 from __future__ import annotations
 
 import gzip
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -29,6 +30,7 @@ class Reply:
     trickle: float = 0.0  # seconds between body chunks (a slow-loris server)
     endless: bool = False  # stream chunks until the client hangs up
     gzip: bool = False  # send the body gzip-encoded
+    reset_after: int | None = None  # close the connection after this many body bytes
 
     @classmethod
     def file(cls, name: str, **kwargs: object) -> Reply:
@@ -156,6 +158,13 @@ class FeedServer:
             handler.send_header("Content-Encoding", "gzip")
         handler.send_header("Content-Length", str(len(body)))
         handler.end_headers()
+        if reset_after := reply.reset_after:
+            # Promise the whole body, send part of it, then drop the connection.
+            handler.wfile.write(body[:reset_after])
+            handler.wfile.flush()
+            handler.connection.shutdown(socket.SHUT_RDWR)
+            handler.close_connection = True
+            return
         handler.wfile.write(body)
         with self._lock:
             self.body_bytes += len(body)

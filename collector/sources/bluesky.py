@@ -27,7 +27,7 @@ from collector.sources.base import (
     SourceSettings,
     explain_status,
 )
-from collector.sources.values import count, timestamp
+from collector.sources.values import count, mapping, string, timestamp
 from collector.text import clean_text, one_line
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ class BlueskySource(Source):
             f"{self.settings.public_url}/xrpc/app.bsky.feed.getAuthorFeed",
             params={"actor": handle, "limit": min(self.settings.page_size, 100)},
         )
-        views = [item.get("post") for item in _list(response.json(), "feed")]
+        views = [mapping(item).get("post") for item in _list(response.json(), "feed")]
         posts = parse_post_views([v for v in views if isinstance(v, dict)], channel, self.name)
         return Collected(posts, _advance(state, posts), http_status=response.status)
 
@@ -212,7 +212,8 @@ def _list(payload: Any, key: str) -> list[Any]:
 def _advance(
     state: SourceState, posts: list[Post], views: list[dict[str, Any]] | None = None
 ) -> SourceState:
-    stamps = [v.get("indexedAt") for v in views or [] if isinstance(v.get("indexedAt"), str)]
+    stamps = [string(mapping(v).get("indexedAt")) for v in views or []]
+    stamps = [s for s in stamps if s]
     newest = max(stamps, default=None)
     return replace(state, cursor=max(filter(None, [state.cursor, newest]), default=None))
 
@@ -220,13 +221,15 @@ def _advance(
 def parse_post_views(views: list[dict[str, Any]], channel: str, source_name: str) -> list[Post]:
     """``app.bsky.feed.defs#postView`` objects as posts (pure); unusable ones skipped."""
     posts = []
-    for view in views:
-        record, author, uri = view.get("record") or {}, view.get("author") or {}, view.get("uri")
-        created = timestamp(record.get("createdAt") or view.get("indexedAt"))
-        if not isinstance(uri, str) or created is None:
+    for raw in views:
+        view = mapping(raw)
+        record, author = mapping(view.get("record")), mapping(view.get("author"))
+        uri = string(view.get("uri"))
+        created = timestamp(record.get("createdAt")) or timestamp(view.get("indexedAt"))
+        if uri is None or created is None:
             continue
-        handle = author.get("handle")
-        langs = record.get("langs") or []
+        handle = string(author.get("handle"))
+        langs = record.get("langs") if isinstance(record.get("langs"), list) else []
         posts.append(
             Post(
                 post_id=f"{KIND}:{uri}",
@@ -238,7 +241,7 @@ def parse_post_views(views: list[dict[str, Any]], channel: str, source_name: str
                 else None,
                 author=one_line(handle),
                 title=None,
-                text=clean_text(str(record.get("text") or "")),
+                text=clean_text(string(record.get("text")) or ""),
                 lang=one_line(langs[0], 10) if langs and isinstance(langs[0], str) else None,
                 created_at=created,
                 likes=count(view.get("likeCount")),

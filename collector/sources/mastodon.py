@@ -24,7 +24,7 @@ from collector.sources.base import (
     SourceSettings,
     explain_status,
 )
-from collector.sources.values import count, timestamp
+from collector.sources.values import count, mapping, string, timestamp
 from collector.text import MAX_TITLE_CHARS, html_to_text, one_line
 
 KIND = "mastodon"
@@ -91,7 +91,8 @@ class MastodonSource(Source):
                 break  # first poll: the newest page is enough; later polls walk forward
             url, params = page_links(response.headers.get("Link", "")).get("prev"), None
         posts = parse_statuses(statuses, channel=channel, source_name=self.name)
-        newest = max((str(s.get("id")) for s in statuses), key=_id_order, default=None)
+        ids = (string(mapping(s).get("id")) for s in statuses)
+        newest = max(filter(None, ids), key=_id_order, default=None)
         cursor = max(filter(None, [state.cursor, newest]), key=_id_order, default=None)
         return Collected(posts, replace(state, cursor=cursor), http_status=status_code)
 
@@ -110,23 +111,23 @@ def parse_statuses(statuses: list[dict[str, Any]], *, channel: str, source_name:
     """Posts of a tag timeline page (pure); reblogs count as the original status."""
     posts = []
     for raw in statuses:
-        status = raw.get("reblog") or raw
-        uri = status.get("uri")
+        status = mapping(mapping(raw).get("reblog")) or mapping(raw)
+        uri = string(status.get("uri"))
         created = timestamp(status.get("created_at"))
         if not uri or created is None:
             continue  # no stable id or date: not a usable status
-        account = status.get("account") or {}
+        account = mapping(status.get("account"))
         posts.append(
             Post(
                 post_id=f"{KIND}:{uri}",
                 source=KIND,
                 source_name=source_name,
                 channel=channel,
-                url=one_line(status.get("url") or uri, 2000),
-                author=one_line(account.get("acct")),
-                title=one_line(status.get("spoiler_text"), MAX_TITLE_CHARS),
-                text=html_to_text(status.get("content") or ""),
-                lang=one_line(status.get("language"), 10),
+                url=one_line(string(status.get("url")) or uri, 2000),
+                author=one_line(string(account.get("acct"))),
+                title=one_line(string(status.get("spoiler_text")), MAX_TITLE_CHARS),
+                text=html_to_text(string(status.get("content")) or ""),
+                lang=one_line(string(status.get("language")), 10),
                 created_at=created,
                 likes=count(status.get("favourites_count")),
                 shares=count(status.get("reblogs_count")),

@@ -34,7 +34,7 @@ from collector.sources.base import (
     explain_status,
 )
 from collector.sources.rss import fetch_feed, parse_feed
-from collector.sources.values import count
+from collector.sources.values import count, mapping, string
 from collector.text import MAX_TITLE_CHARS, clean_text, one_line
 
 log = logging.getLogger(__name__)
@@ -237,29 +237,39 @@ def parse_listing_page(payload: Any) -> tuple[list[dict[str, Any]], str | None]:
 def parse_things(things: list[dict[str, Any]], *, channel: str, source_name: str) -> list[Post]:
     """Reddit links (t3) and comments (t1) as posts (pure)."""
     posts = []
-    for thing in things:
-        name, created = thing.get("name"), thing.get("created_utc")
-        if not isinstance(name, str) or not isinstance(created, int | float):
+    for raw in things:
+        thing = mapping(raw)
+        name, created = string(thing.get("name")), thing.get("created_utc")
+        if name is None or isinstance(created, bool) or not isinstance(created, int | float):
             continue
+        try:
+            created_at = datetime.fromtimestamp(created, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            continue  # an absurd time is not a usable post
         is_comment = name.startswith("t1_")
-        body = thing.get("body") if is_comment else thing.get("selftext")
-        permalink = thing.get("permalink")
+        body = string(thing.get("body") if is_comment else thing.get("selftext"))
+        permalink = string(thing.get("permalink"))
         posts.append(
             Post(
                 post_id=f"{KIND}:{name}",
                 source=KIND,
                 source_name=source_name,
                 channel=channel,
-                url=f"https://www.reddit.com{permalink}" if isinstance(permalink, str) else None,
-                author=one_line(thing.get("author")),
-                title=None if is_comment else one_line(thing.get("title"), MAX_TITLE_CHARS),
-                text=clean_text(str(body or "")),  # raw_json=1: plain text, no entities
+                url=f"https://www.reddit.com{permalink}" if permalink else None,
+                author=one_line(string(thing.get("author"))),
+                title=None if is_comment else one_line(string(thing.get("title")), MAX_TITLE_CHARS),
+                text=clean_text(body or ""),  # raw_json=1: plain text, no entities
                 lang=None,
-                created_at=datetime.fromtimestamp(created, tz=UTC),
+                created_at=created_at,
                 likes=count(thing.get("ups")),
                 replies=count(thing.get("num_comments")),
-                score=thing.get("score") if isinstance(thing.get("score"), int) else None,
+                score=_score(thing.get("score")),
                 post_kind="comment" if is_comment else "post",
             )
         )
     return posts
+
+
+def _score(value: object) -> int | None:
+    """Reddit's score can be negative; it is still a whole number, never a bool."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

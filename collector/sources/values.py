@@ -20,3 +20,13 @@ def timestamp(value: Any) -> datetime | None:
 def count(value: Any) -> int | None:
     """A non-negative integer count, or None."""
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def mapping(value: Any) -> dict[str, Any]:
+    """A JSON object, or an empty one for anything else (so lookups on it give None)."""
+    return value if isinstance(value, dict) else {}
+
+
+def string(value: Any) -> str | None:
+    """A string, or None for any other type."""
+    return value if isinstance(value, str) else None

@@ -25,6 +25,7 @@ from collector.sources.base import (
     SourceSettings,
     explain_status,
 )
+from collector.sources.values import count, mapping, string
 
 KIND = "wikipedia"
 METRIC = "wikipedia_pageviews"
@@ -100,8 +101,8 @@ def parse_pageviews(payload: Any, *, entity_id: str, source_name: str) -> list[A
         raise SourceError("unexpected pageviews answer: no 'items' list")
     rows = []
     for item in payload["items"]:
-        stamp, views = item.get("timestamp"), item.get("views")
-        if not isinstance(stamp, str) or not isinstance(views, int) or views < 0:
+        stamp, views = string(mapping(item).get("timestamp")), count(mapping(item).get("views"))
+        if stamp is None or views is None:
             continue
         try:
             day = datetime.strptime(stamp[:8], "%Y%m%d").date()

@@ -29,7 +29,7 @@ from analytics.models import Post, SourceState
 from collector.http import Fetcher, FetchError
 from collector.sources.base import Collected, Source, SourceError, SourceSettings
 from collector.sources.rss import Origin, entry_post, fetch_feed, read_feed
-from collector.sources.values import count, timestamp
+from collector.sources.values import count, mapping, string, timestamp
 from collector.text import clean_text, one_line
 
 KIND = "youtube"
@@ -170,11 +170,11 @@ def parse_comments(
     """``commentThreads`` items (top-level comments) as posts (pure)."""
     posts = []
     for item in items:
-        thread = item.get("snippet") or {}
-        top = thread.get("topLevelComment") or {}
-        snippet = top.get("snippet") or {}
-        comment_id, created = top.get("id"), timestamp(snippet.get("publishedAt"))
-        if not isinstance(comment_id, str) or created is None:
+        thread = mapping(mapping(item).get("snippet"))
+        top = mapping(thread.get("topLevelComment"))
+        snippet = mapping(top.get("snippet"))
+        comment_id, created = string(top.get("id")), timestamp(snippet.get("publishedAt"))
+        if comment_id is None or created is None:
             continue
         posts.append(
             Post(
@@ -183,10 +183,10 @@ def parse_comments(
                 source_name=source_name,
                 channel=channel,
                 url=f"https://www.youtube.com/watch?v={video_id}&lc={comment_id}",
-                author=one_line(snippet.get("authorDisplayName")),
+                author=one_line(string(snippet.get("authorDisplayName"))),
                 title=None,
                 text=clean_text(
-                    str(snippet.get("textOriginal") or snippet.get("textDisplay") or "")
+                    string(snippet.get("textOriginal")) or string(snippet.get("textDisplay")) or ""
                 ),
                 lang=None,
                 created_at=created,
