@@ -1,10 +1,91 @@
-"""Dashboard entry point: the router and frame; each page is one file in dashboard/pages/."""
+"""Dashboard entry point: the router and frame; each page is one file in dashboard/pages/.
+
+It loads the configuration, sends an empty or missing database to the first-run page,
+draws the global filters in the sidebar (so they are shared by every page) and runs the
+chosen page.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-st.set_page_config(page_title="fanpulse", page_icon="📈", layout="wide")
+from analytics.config import ConfigError, load_config
+from analytics.store import DatabaseBusy, DatabaseMissing
+from dashboard import first_run
+from dashboard.data import load_facets, load_health, source_specs
+from dashboard.state import Context, page_to_resume, remember, sidebar_filters
 
-pages = [st.Page("pages/overview.py", title="Overview", icon="📊", default=True)]
-st.navigation(pages).run()
+# (section, file, title, icon); the first page is the default one.
+PAGE_FILES = [
+    ("Trends", "pages/overview.py", "Overview", ":material/monitoring:"),
+    ("Trends", "pages/compare.py", "Compare", ":material/compare_arrows:"),
+    ("Trends", "pages/conversation.py", "Conversation", ":material/forum:"),
+    ("Trends", "pages/attention.py", "Attention", ":material/visibility:"),
+    ("Data", "pages/explore.py", "Explore posts", ":material/manage_search:"),
+    ("Data", "pages/health.py", "Collection health", ":material/health_and_safety:"),
+]
+BUSY = (
+    "The database is busy: the collector is writing a large batch. This page retries on "
+    "the next refresh; nothing is lost."
+)
+
+st.set_page_config(page_title="fanpulse", page_icon=":material/monitoring:", layout="wide")
+
+try:
+    config = load_config()
+except ConfigError as exc:
+    st.error(f"Configuration problem: {exc}")
+    st.stop()
+
+database = str(config.database_path)
+specs = source_specs(config)
+
+try:
+    facets = load_facets(database)
+except DatabaseBusy:
+    st.warning(BUSY)
+    st.stop()
+
+if facets is None or facets.last_post_at is None:
+    page_to_resume()  # nothing to resume: every address shows the first-run page
+    sources = load_health(database, specs) if facets is not None else []
+
+    def welcome() -> None:
+        first_run.render(config, sources, database_exists=facets is not None)
+
+    # Every page's address shows the welcome too (a bookmark, a shared link), not an error.
+    addresses = [None, *(Path(file).stem for _, file, _, _ in PAGE_FILES)]
+    st.navigation(
+        [
+            st.Page(welcome, title="Welcome", url_path=address, default=address is None)
+            for address in addresses
+        ],
+        position="hidden",
+    ).run()
+    st.stop()
+
+sections: dict[str, list[st.Page]] = {}
+for index, (section, file, title, icon) in enumerate(PAGE_FILES):
+    sections.setdefault(section, []).append(
+        st.Page(file, title=title, icon=icon, default=index == 0)
+    )
+navigation = st.navigation(sections)
+resume = page_to_resume()
+if resume is not None:
+    st.switch_page(resume)
+
+filters = sidebar_filters(facets)
+remember(Context(config=config, database=database, facets=facets, filters=filters, specs=specs))
+st.sidebar.caption(
+    f"Posts up to {facets.last_post_at:%d %b %Y %H:%M} UTC. Figures refresh every minute."
+)
+
+try:
+    navigation.run()
+except DatabaseBusy:
+    st.warning(BUSY)
+except DatabaseMissing:
+    load_facets.clear()
+    st.info("The database file has gone away; reload the page to see the first-run guide.")

@@ -1,86 +1,131 @@
-"""Overview: what is in the database so far (full trend pages come with the analytics)."""
+"""Overview: the headline figures against the previous period, the trend, spikes, gaps."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import streamlit as st
 
-from analytics.config import ConfigError, load_config
-from analytics.overview import (
-    CollectionStatus,
-    EntityCount,
-    Overview,
-    load_collection_status,
-    load_overview,
-    top_entities,
-)
+from analytics.health import UNHEALTHY
+from analytics.kpis import Kpis
+from dashboard import charts
+from dashboard.data import clip, escape_markdown, load_overview
+from dashboard.state import SOURCE_LABELS, context
 
-st.title("fanpulse")
+MIN_SENTIMENT_POSTS = 5
 
-try:
-    config = load_config()
-except ConfigError as exc:
-    st.error(f"Configuration problem: {exc}")
-    st.stop()
+ctx = context(__file__)
+st.title("Overview")
+st.caption(escape_markdown(ctx.describe()))
 
-database = config.database_path
+data = load_overview(ctx.database, ctx.filters, ctx.specs)
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def _figures(path: str) -> tuple[Overview, list[EntityCount], CollectionStatus]:
-    return load_overview(path), top_entities(path), load_collection_status(path)
-
-
-if not database.exists():
-    st.info(
-        f"No data yet: the database `{database}` does not exist. Start collection with "
-        "`make up` (or `fanpulse collect --once`) and reload this page."
+def show_kpis(figures: Kpis, days: int) -> None:
+    now, before = figures.current, figures.previous
+    versus = f"vs the previous {days} days"
+    columns = st.columns(4)
+    columns[0].metric(
+        "Mentions",
+        f"{now.posts:,}",
+        delta=f"{figures.posts_change:+.0%}" if figures.posts_change is not None else None,
+        help=f"Posts in the period that mention anything selected ({versus}).",
     )
-    st.stop()
-
-overview, entities, status = _figures(str(database))
-if overview.posts == 0:
-    st.info(
-        "No posts collected yet. The collector stores a post once a source returns one that "
-        "mentions the watchlist; the status of every source is below."
+    columns[1].metric(
+        "Average sentiment",
+        "—" if now.avg_sentiment is None else f"{now.avg_sentiment:+.2f}",
+        delta=f"{figures.sentiment_change:+.2f}" if figures.sentiment_change is not None else None,
+        help=f"Mean compound score, −1 (negative) to +1 (positive), {versus}.",
     )
-columns = st.columns(4)
-columns[0].metric("Posts stored", f"{overview.posts:,}")
-columns[1].metric("Posts in the last 24 h", f"{overview.posts_last_24h:,}")
-columns[2].metric("Sources with posts", overview.sources)
-columns[3].metric(
-    "Average sentiment",
-    "—" if overview.avg_sentiment is None else f"{overview.avg_sentiment:+.2f}",
-)
-if overview.last_collected_at:
-    st.caption(f"Last post collected {overview.last_collected_at:%Y-%m-%d %H:%M} UTC.")
+    positive_delta = (
+        f"{(now.positive_share - before.positive_share) * 100:+.1f} pts"
+        if now.positive_share is not None and before.positive_share is not None
+        else None
+    )
+    columns[2].metric(
+        "Positive posts",
+        "—" if now.positive_share is None else f"{now.positive_share:.0%}",
+        delta=positive_delta,
+        help=f"Share of posts scored positive ({versus}).",
+    )
+    top = SOURCE_LABELS.get(now.top_source or "", now.top_source or "—")
+    columns[3].metric(
+        "Top source",
+        top,
+        delta=f"{now.top_source_share:.0%} of posts" if now.top_source_share else None,
+        delta_color="off",
+        help="The kind of source with the most posts in the period.",
+    )
 
-st.subheader("Most mentioned")
-if entities:
-    st.dataframe(
-        [
-            {"entity": e.name, "kind": e.kind, "posts": e.posts, "avg sentiment": e.avg_sentiment}
-            for e in entities
-        ],
-        hide_index=True,
-        use_container_width=True,
+
+show_kpis(data.kpis, ctx.days)
+
+unhealthy = [s for s in data.health if s.status in UNHEALTHY]
+if unhealthy:
+    names = ", ".join(f"{s.name} ({s.status})" for s in unhealthy)
+    st.warning(
+        escape_markdown(
+            f"Figures may be incomplete: {len(unhealthy)} of {len(data.health)} sources are "
+            f"not collecting normally — {names}. See Collection health for details."
+        ),
+        icon=":material/warning:",
+    )
+
+if data.kpis.current.posts == 0:
+    st.info(
+        "No posts in this period for the chosen filters. Widen the period or clear the "
+        "entity and source filters in the sidebar."
     )
 else:
-    st.write("No mentions yet.")
-
-st.subheader("Collection")
-if status.channels == 0:
-    st.write("No source has run yet.")
-else:
-    st.write(
-        f"{status.channels} source channels polled; {status.failing} failing at their last "
-        f"attempt; {status.never_succeeded} never succeeded yet."
+    events, problem = ctx.events()
+    if problem:
+        st.caption(escape_markdown(f"Events are not marked: {problem}"))
+    marked = charts.events_frame(events, ctx.filters.start, ctx.filters.end)
+    palette = ctx.palette
+    unit = {"hour": "hour", "day": "day", "week": "week"}[data.bucket]
+    left, right = st.columns(2)
+    left.altair_chart(
+        charts.over_time(
+            data.volume,
+            value="posts",
+            value_title=f"Mentions per {unit}",
+            title=f"Volume: mentions per {unit}",
+            bucket=data.bucket,
+            palette=palette,
+            events=marked,
+        ),
+        width="stretch",
     )
-    if status.latest_errors:
-        st.dataframe(
-            [
-                {"source": name, "channel": channel, "last error": error}
-                for name, channel, error in status.latest_errors
-            ],
-            hide_index=True,
-            use_container_width=True,
-        )
+    # An average of a handful of posts swings wildly: such buckets are left out.
+    volume = data.volume["posts"]
+    steady = data.volume.assign(
+        avg_sentiment=data.volume["avg_sentiment"].where(volume >= MIN_SENTIMENT_POSTS)
+    )
+    right.altair_chart(
+        charts.over_time(
+            steady,
+            value="avg_sentiment",
+            value_title="Average sentiment (−1 to +1)",
+            title=f"Sentiment: average score per {unit}",
+            bucket=data.bucket,
+            palette=palette,
+            events=marked,
+            value_format="+.2f",
+            zero_line=True,
+        ),
+        width="stretch",
+    )
+
+    notes = [f"Sentiment is drawn where a {unit} has at least {MIN_SENTIMENT_POSTS} posts."]
+    if ctx.filters.end is not None and ctx.filters.end > datetime.now(UTC):
+        notes.append(f"The latest {unit} is still in progress, so its figures are partial.")
+    st.caption(" ".join(notes))
+
+st.subheader("Latest spike alerts")
+if data.spikes.empty:
+    st.write("No spikes have been detected yet: mention volumes are within their usual range.")
+for index, alert in enumerate(data.spikes.itertuples(index=False)):
+    label = f"{clip(alert.title, 200)} · detected {alert.detected_at:%Y-%m-%d %H:%M} UTC"
+    with st.expander(escape_markdown(label), expanded=index == 0):
+        # The explanation quotes posts: plain text only.
+        st.text("\n".join(clip(line, 300) for line in str(alert.message).splitlines()[:8]))

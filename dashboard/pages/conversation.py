@@ -1,0 +1,145 @@
+"""Conversation: what is being said — rising terms and hashtags, themes and their mood,
+the most engaging posts and the most active authors."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts
+from dashboard.data import clip, escape_markdown, load_conversation
+from dashboard.state import SOURCE_LABELS, context
+
+MIN_Z = 2.0
+
+ctx = context(__file__)
+st.title("Conversation")
+st.caption(escape_markdown(ctx.describe()))
+
+data = load_conversation(ctx.database, ctx.filters)
+
+if data.sources.empty:
+    st.info(
+        "No posts in this period for the chosen filters. Widen the period or clear the "
+        "entity and source filters in the sidebar."
+    )
+    st.stop()
+
+
+def term_chart(frame: pd.DataFrame, title: str, colour: str) -> None:
+    shown = frame.assign(term=[clip(t, 40) for t in frame["term"]])
+
+    st.altair_chart(charts.term_bars(shown, title=title, colour=colour), width="stretch")
+
+
+st.subheader("Trending terms and hashtags")
+st.caption(
+    "Words said more in this period than in the one before it, ranked by the strength of the "
+    "evidence (a rare word seen twice does not outrank one that doubled across hundreds of "
+    "posts); only clear rises (z of 2 or more) are listed. Names of watched shows and "
+    "people are left out."
+)
+# Below a z of 2 a rise is within chance: not worth a marketer's attention.
+terms = data.terms[data.terms["z"] >= MIN_Z]
+hashtags = data.hashtags[data.hashtags["z"] >= MIN_Z]
+left, right = st.columns(2)
+with left:
+    if terms.empty:
+        st.write("No word rose noticeably against the previous period.")
+    else:
+        term_chart(terms, "Rising terms", "#1FB5A8")
+with right:
+    if hashtags.empty:
+        st.write("No hashtag rose noticeably against the previous period.")
+    else:
+        term_chart(hashtags, "Rising hashtags", "#F0609E")
+
+st.subheader("Themes")
+themes = data.themes[data.themes["posts"] > 0]
+if themes.empty:
+    st.write("No post in this period touches a watched theme.")
+else:
+    left, right = st.columns(2)
+    left.altair_chart(
+        charts.theme_bars(themes, title="Share of posts per theme, by mood"), width="stretch"
+    )
+    right.dataframe(
+        pd.DataFrame(
+            {
+                "theme": themes["name"],
+                "posts": themes["posts"],
+                "share": 100 * themes["share"],
+                "avg sentiment": themes["avg_sentiment"],
+                "positive": 100 * themes["positive_share"],
+            }
+        ),
+        hide_index=True,
+        column_config={
+            "posts": st.column_config.NumberColumn(format="localized"),
+            "share": st.column_config.NumberColumn(format="%.1f %%", help="Of all posts"),
+            "avg sentiment": st.column_config.NumberColumn(format="%+.2f"),
+            "positive": st.column_config.NumberColumn(format="%.0f %%"),
+        },
+    )
+
+st.subheader("Top posts")
+st.caption(
+    "By engagement: likes (or score) + 2 × shares + replies. Feeds report no engagement, so "
+    "their posts rank by recency. Counts are not comparable across platforms."
+)
+posts = pd.DataFrame(
+    {
+        "posted (UTC)": data.posts["created_at"],
+        "source": data.posts["source_name"],
+        "author": [clip(a, 60) for a in data.posts["author"]],
+        "post": [
+            clip(f"{t} — {s}" if isinstance(t, str) and t else s, 280)
+            for t, s in zip(data.posts["title"], data.posts["snippet"], strict=True)
+        ],
+        "engagement": data.posts["engagement"],
+        "sentiment": data.posts["sentiment"],
+        "link": data.posts["url"],
+    }
+)
+st.dataframe(
+    posts,
+    hide_index=True,
+    column_config={
+        "posted (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+        "post": st.column_config.TextColumn(width="large"),
+        "engagement": st.column_config.NumberColumn(format="localized"),
+        "sentiment": st.column_config.NumberColumn(format="%+.2f"),
+        "link": st.column_config.LinkColumn(display_text="open ↗", validate=r"^https?://"),
+    },
+)
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("Top authors")
+    authors = pd.DataFrame(
+        {
+            "author": [clip(a, 60) for a in data.authors["author"]],
+            "source": [SOURCE_LABELS.get(s, s) for s in data.authors["source"]],
+            "posts": data.authors["posts"],
+            "engagement": data.authors["engagement"],
+            "avg sentiment": data.authors["avg_sentiment"],
+        }
+    )
+    st.dataframe(
+        authors,
+        hide_index=True,
+        column_config={
+            "posts": st.column_config.NumberColumn(format="localized"),
+            "engagement": st.column_config.NumberColumn(format="localized"),
+            "avg sentiment": st.column_config.NumberColumn(format="%+.2f"),
+        },
+    )
+with right:
+    st.subheader("Where it is said")
+    st.altair_chart(
+        charts.mix_bars(data.sources, title="Posts per kind of source", labels=SOURCE_LABELS),
+        width="stretch",
+    )
+    st.altair_chart(
+        charts.mix_bars(data.languages, title="Posts per declared language"), width="stretch"
+    )
