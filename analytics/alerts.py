@@ -217,7 +217,11 @@ def recent_alerts(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[tuple
     return con.execute(
         """
         SELECT detected_at, kind, title, message, delivered_at FROM alerts
-        ORDER BY detected_at DESC, alert_id LIMIT ?
+        -- Newest first; among alerts found together, shows before the people in them.
+        ORDER BY date_trunc('minute', detected_at) DESC,
+                 coalesce(entity_id LIKE 'show:%', false) DESC,
+                 happened_at DESC, alert_id
+        LIMIT ?
         """,
         [limit],
     ).fetchall()
