@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from bench.demo_db import CONFIG, demo_database
 from tests.conftest import write_config
 from tests.daemon_harness import GrowingFeed, peak_rss_mb, start_daemon, stop_daemon
@@ -52,6 +54,17 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _wait_until_serving(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    raise RuntimeError(f"the dashboard did not start on port {port}")
+
+
 def dashboard_rss(posts: int = 1_000_000) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
@@ -66,6 +79,7 @@ def dashboard_rss(posts: int = 1_000_000) -> dict[str, Any]:
         stderr=subprocess.DEVNULL,
     )
     try:
+        _wait_until_serving(port)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=shutil.which("chromium") or "/usr/bin/chromium",
@@ -73,12 +87,13 @@ def dashboard_rss(posts: int = 1_000_000) -> dict[str, Any]:
             )
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             for path in PAGES:
-                page.goto(f"http://127.0.0.1:{port}/{path}", timeout=120_000)
-                page.wait_for_selector("[data-testid='stMain']", timeout=120_000)
-                # Streamlit shows a running indicator until the script finishes.
-                page.wait_for_function(
-                    "!document.querySelector('[data-testid=\"stStatusWidget\"]')",
-                    timeout=120_000,
+                page.goto(f"http://127.0.0.1:{port}/{path}", wait_until="domcontentloaded")
+                page.locator(
+                    "[data-testid='stVegaLiteChart'], [data-testid='stDataFrame']"
+                ).first.wait_for(timeout=120_000)
+                # Streamlit shows a running indicator until the page's script finishes.
+                page.locator("[data-testid='stStatusWidget']").wait_for(
+                    state="detached", timeout=120_000
                 )
             browser.close()
         return {
