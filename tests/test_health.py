@@ -35,6 +35,19 @@ def run(name: str, at: datetime, inserted: int, status: str = "ok") -> RunBatch:
     return RunBatch(run=record, posts=[], states=[])
 
 
+def daily(name: str, channels: int, days: int, hours_since_last: int) -> list[RunBatch]:
+    """A source whose channels (e.g. Wikipedia articles) all get one new item a day,
+    together; the last time ``hours_since_last`` ago."""
+    batches = []
+    for day in range(days):
+        for channel in range(channels):
+            at = NOW - timedelta(hours=hours_since_last + 24 * day, seconds=channel)
+            batch = run(name, at, 1)
+            batch.run.channel = f"https://example.org/{name}/{channel}"
+            batches.append(batch)
+    return batches
+
+
 def state(name: str, failures: int, next_due: datetime, last_success: datetime) -> SourceState:
     return SourceState(
         source_name=name,
@@ -93,6 +106,7 @@ def judged(tmp_path: Path) -> dict[str, object]:
         + history("quiet", 24 * 10, every=2, quiet_for=30)
         + history("sparse", 24 * 10, every=20, quiet_for=30)
         + history("down", 24 * 3, every=2)
+        + daily("daily", channels=12, days=10, hours_since_last=20)
     )
     states = [
         state("steady", 0, NOW + HOUR, NOW - HOUR),
@@ -101,9 +115,10 @@ def judged(tmp_path: Path) -> dict[str, object]:
         state("down", 5, NOW + 4 * HOUR, NOW - 30 * HOUR),
         state("blip", 1, NOW + 2 * HOUR, NOW - 2 * HOUR),
         state("stopped", 0, NOW - 6 * HOUR, NOW - 7 * HOUR),
+        state("daily", 0, NOW + HOUR, NOW - HOUR),
     ]
     store_history(db, batches, states)
-    names = ["steady", "quiet", "sparse", "down", "blip", "stopped", "new"]
+    names = ["steady", "quiet", "sparse", "down", "blip", "stopped", "new", "daily"]
     specs = [SourceSpec(n, "rss", HOUR) for n in names]
     with connect(db, read_only=True) as con:
         return {h.name: h for h in source_health(con, specs, NOW)}
@@ -119,6 +134,7 @@ def test_each_source_gets_the_status_its_history_shows(judged: dict[str, object]
         "blip": "retrying",
         "stopped": "overdue",
         "new": "pending",
+        "daily": "ok",  # twelve channels new once a day: 20 h without news is usual
     }
 
 
