@@ -33,7 +33,7 @@ def _pages(path: str, filters: Filters) -> dict[str, Callable[[], object]]:
     config = load_config(CONFIG)
     specs = data.source_specs(config)
     events = tuple(load_events(config.events_path)) if config.events_path else ()
-    premieres = tuple(e for e in events if e.kind == "premiere")
+    premieres = tuple(data.latest_premieres(events))  # as the Compare page chooses them
     loaders = {
         "overview": lambda: data.load_overview(path, filters, specs),
         "compare": lambda: (

@@ -67,7 +67,17 @@ TARGETS: list[tuple[str, str, str, Callable[[Any], bool]]] = [
     ("ingest", "parallel_scoring_vs_vader", ">= 1.7x on 2 cores", lambda v: v >= 1.7),
     ("ingest", "pipeline_vs_naive", ">= 5x naive script", lambda v: v >= 5),
     ("polling", "second_cycle_body_bytes", "~0 bytes", lambda v: v < 1000),
+    ("queries", "1M.worst_page_p95_ms", "<= 300 ms at 1M posts", lambda v: v <= 300),
 ]
+
+
+def _lookup(section: dict[str, Any], dotted: str) -> Any:
+    value: Any = section
+    for part in dotted.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
 
 
 def _flatten(prefix: str, value: Any, rows: list[tuple[str, str]]) -> None:
@@ -103,8 +113,8 @@ def main(argv: list[str]) -> int:
             print(f"  {key:<{width}}  {value}")
     print("\n== targets")
     for section, key, promise, check in TARGETS:
-        if section in results and key in results[section]:
-            value = results[section][key]
+        value = _lookup(results[section], key) if section in results else None
+        if value is not None:
             verdict = "met" if check(value) else "MISSED"
             print(f"  {section}.{key:<32} {value!s:>10}  target {promise:<24} {verdict}")
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
