@@ -563,6 +563,12 @@ def up() -> None:
         f"http://{config.dashboard.address}:{config.dashboard.port} (Ctrl-C stops both)",
         soft_wrap=True,
     )
+    if not config.database_path.exists():
+        console.print(
+            "First run: posts appear as sources answer. To explore a living dashboard right "
+            "away, try the synthetic demo in another terminal: make demo",
+            soft_wrap=True,
+        )
     raise typer.Exit(run_together(config))
 
 
