@@ -401,8 +401,14 @@ def demo(
                 soft_wrap=True,
             )
     if serve:
+        # One port up from the real dashboard, so both can run side by side.
+        port = config.dashboard.port + 1
+        console.print(
+            f"Demo dashboard on http://{config.dashboard.address}:{port} (Ctrl-C to stop)",
+            highlight=False,
+        )
         os.environ["FANPULSE_DB"] = str(out.resolve())
-        dashboard(port=None, address=None)
+        dashboard(port=port, address=None)
     else:
         console.print(
             f"See it: FANPULSE_DB={out} fanpulse dashboard   (or: make demo)", highlight=False
@@ -566,7 +572,8 @@ def up() -> None:
     if not config.database_path.exists():
         console.print(
             "First run: posts appear as sources answer. To explore a living dashboard right "
-            "away, try the synthetic demo in another terminal: make demo",
+            "away, run `make demo` in another terminal (it serves synthetic data on the next "
+            "port).",
             soft_wrap=True,
         )
     raise typer.Exit(run_together(config))
