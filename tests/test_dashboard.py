@@ -24,7 +24,7 @@ from analytics.explore import POST_COLUMNS, Facets, count_posts, search_posts
 from analytics.filters import Filters
 from analytics.kpis import kpis
 from analytics.models import RunBatch, RunRecord, SourceState
-from analytics.store import connect, prepare_database, store_batches, transaction
+from analytics.store import connect, prepare_database, run_query, store_batches, transaction
 from collector.demo import build_demo
 from collector.runner import collect_once
 from dashboard import data as dashboard_data
@@ -451,6 +451,18 @@ def test_explore_searches_text_and_labels(sample: Path, monkeypatch: pytest.Monk
     assert all("trailer" in text.lower() for text in table["text"])
     assert set(table["sentiment_label"]) == {"negative"}
     assert app.get("download_button")
+
+
+def test_explore_search_is_data_not_sql(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = open_app(sample, monkeypatch, "explore")
+    database = load_config(sample).database_path
+    before = run_query(database, "SELECT count(*) FROM posts")[1][0][0]
+    for attack in ("'; DROP TABLE posts; --", "%' OR '1'='1", "\\' UNION SELECT 1 --"):
+        app.text_input(key="explore_text").set_value(attack)
+        app.run()
+        assert not app.exception, attack
+        assert len(app.dataframe) == 0 or len(app.dataframe[0].value) == 0, attack
+    assert run_query(database, "SELECT count(*) FROM posts")[1][0][0] == before
 
 
 def test_post_text_is_shown_as_plain_text(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
