@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -170,3 +171,33 @@ def wait_until(predicate, timeout: float, interval: float = 0.5) -> bool:  # typ
             return True
         time.sleep(interval)
     return predicate()
+
+
+def kill_and_recover(
+    config: Path, feeds: list[GrowingFeed], db: Path, log: Path, *, kills: int, seed: int
+) -> tuple[int, list[str]]:
+    """``kill -9`` the daemon ``kills`` times at random moments, then stop publishing,
+    start it once more until every served post is stored, and stop it with SIGTERM.
+
+    Returns the last exit status and the stored post ids.
+    """
+    rng = random.Random(seed)
+    for _ in range(kills):
+        daemon = start_daemon(config, log)
+        time.sleep(rng.uniform(0.8, 4.0))
+        daemon.send_signal(signal.SIGKILL)
+        daemon.wait(timeout=10)
+    for feed in feeds:
+        feed.freeze()
+    starts = log.read_text().count("scheduled")
+    daemon = start_daemon(config, log)
+    try:
+        # Stopped only once running (a signal during start-up is Python's default death).
+        if not wait_until(lambda: log.read_text().count("scheduled") > starts, 30):
+            raise AssertionError("the daemon did not start:\n" + log.read_text()[-3000:])
+        expected = set().union(*(f.expected_post_ids() for f in feeds))
+        if not wait_until(lambda: expected <= set(stored_post_ids(db)), 90):
+            raise AssertionError("served posts were not all stored:\n" + log.read_text()[-3000:])
+    finally:
+        code, _ = stop_daemon(daemon)
+    return code, stored_post_ids(db)

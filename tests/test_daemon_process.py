@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import random
-import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +13,7 @@ from analytics.store import run_query
 from tests.daemon_harness import (
     GrowingFeed,
     Reader,
+    kill_and_recover,
     start_daemon,
     stop_daemon,
     stored_post_ids,
@@ -109,25 +108,9 @@ def test_kill_9_at_random_points_loses_and_duplicates_nothing(
         growing_sources(feed_server, feeds), database_options={"spool_after": "1s"}
     )
     db = load_config(config).database_path
-    log = tmp_path / "daemon.log"
-    rng = random.Random(4)
-    for _ in range(6):
-        daemon = start_daemon(config, log)
-        time.sleep(rng.uniform(1.5, 4.0))
-        daemon.send_signal(signal.SIGKILL)
-        daemon.wait(timeout=10)
-    for feed in feeds:
-        feed.freeze()
-    starts = log.read_text().count("scheduled")
-    daemon = start_daemon(config, log)
-    try:
-        # Stopped only once running (a signal during start-up is Python's default death).
-        assert wait_until(lambda: log.read_text().count("scheduled") > starts, 30)
-        assert wait_until(lambda: all_stored(db, feeds), 60), log.read_text()
-    finally:
-        code, _ = stop_daemon(daemon)
+    code, stored = kill_and_recover(config, feeds, db, tmp_path / "daemon.log", kills=6, seed=4)
     assert code == 0
-    assert assert_exactly_once(db, feeds) > 4 * 20
+    assert assert_exactly_once(db, feeds) == len(stored) > 4 * 20
     runs = run_query(db, "SELECT count(*), count(DISTINCT batch_id) FROM collection_runs")[1][0]
     assert runs[0] == runs[1]  # no batch recorded twice
 
