@@ -70,12 +70,25 @@ _ENDINGS = [
 ]
 
 
+_FOLLOW_UPS = [
+    "The writing this season is so much more confident than the first.",
+    "Also can we talk about how good the soundtrack is?",
+    "I have rewatched the last episode three times already.",
+    "Honestly the pacing in the middle dragged a bit but the finale made up for it.",
+    "Netflix please renew it, we need more stories like this one.",
+    "My friends and I watched it together and cried the whole time.",
+    "The cast interviews this week were adorable too.",
+]
+
+
 def _statuses(count: int, seed: int = 11) -> list[dict[str, Any]]:
+    """Mastodon statuses of one to four sentences (40 to 400 characters), like real ones."""
     rng = random.Random(seed)
     start = datetime(2026, 10, 1, tzinfo=UTC)
     statuses = []
     for i in range(count):
         text = f"{rng.choice(_OPENINGS)} {rng.choice(_SUBJECTS)} {rng.choice(_ENDINGS)}"
+        text = " ".join([text, *rng.sample(_FOLLOW_UPS, rng.randint(0, 3))])
         statuses.append(
             {
                 "id": str(115_000_000_000_000_000 + i),

@@ -261,3 +261,24 @@ def test_a_post_seen_again_refreshes_only_its_engagement(tmp_path: Path) -> None
     assert save_batches(db, [batch(again)]) == [0]
     _, rows = run_query(db, "SELECT likes, views, text FROM posts")
     assert rows == [(25, 500, "Kit Connor is wonderful")]
+
+
+def test_batches_stored_together_count_a_shared_post_once(tmp_path: Path) -> None:
+    """Two channels found the same post; they are stored in one group commit."""
+    db = tmp_path / "f.duckdb"
+    prepare_database(db, ENTITIES)
+    first, second = scored(3), scored(2, prefix="rss:other")
+    shared = scored(1)[0]  # rss:item-0, also in the first batch
+    shared.post.likes = 99
+    second.append(shared)
+    one, two = batch(first, etag='"a"'), batch(second, etag='"b"')
+    two.run.channel = two.states[0].channel = "http://127.0.0.1/other"
+    assert save_batches(db, [one, two]) == [3, 2]
+    assert (one.run.inserted, two.run.inserted) == (3, 2)
+    _, rows = run_query(db, "SELECT likes FROM posts WHERE post_id = 'rss:item-0'")
+    assert rows == [(99,)]  # the later batch's counts
+    assert count(db, "posts") == 5 and count(db, "collection_runs") == 2
+    _, states = run_query(db, "SELECT channel, etag FROM source_state ORDER BY channel")
+    assert states == [("http://127.0.0.1/feed", '"a"'), ("http://127.0.0.1/other", '"b"')]
+    _, mentions = run_query(db, "SELECT count(*) FROM mentions WHERE post_id = 'rss:item-0'")
+    assert mentions == [(2,)]
