@@ -23,19 +23,12 @@ from typing import Literal
 import duckdb
 import pandas as pd
 
+from analytics.engagement import ENGAGEMENT_SQL, engagement
 from analytics.filters import Filters
 
-ENGAGEMENT_SQL = (
-    "(coalesce({p}.likes, {p}.score, 0) + 2 * coalesce({p}.shares, 0) + coalesce({p}.replies, 0))"
-)
+__all__ = ["ENGAGEMENT_SQL", "engagement"]  # re-exported: callers read it from here too
+
 SNIPPET_CHARS = 280
-
-
-def engagement(alias: str = "p") -> str:
-    """The engagement score as a SQL expression on the posts table aliased ``alias``."""
-    if not alias.isidentifier():
-        raise ValueError(f"{alias!r} is not a table alias")
-    return ENGAGEMENT_SQL.format(p=alias)
 
 
 def top_posts(

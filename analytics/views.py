@@ -6,10 +6,10 @@ zone sees the same rows as fanpulse.
 
 from __future__ import annotations
 
-from analytics.top import engagement
+from analytics.engagement import engagement
 
 ENGAGEMENT_THEME_ATTENTION_VIEWS: tuple[str, ...] = (
-    # Formatted in: the fixed engagement expression from analytics.top, no values.
+    # Formatted in: the fixed engagement expression from analytics.engagement, no values.
     f"""
     CREATE OR REPLACE VIEW post_engagement AS
     SELECT p.*, {engagement("p")} AS engagement
