@@ -8,12 +8,13 @@ what it finished and a rerun picks up the rest.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
 
-from analytics.sentiment import SCORER_VERSION, score_text, scored_text
+from analytics.sentiment import SCORER_VERSION, score_many, scored_text
 from analytics.store import DEFAULT_LOCK_TIMEOUT, connect, transaction
 
 _SCORES = pa.schema(
@@ -82,12 +83,17 @@ def rescore(
 
 
 def _scores(batch: list[tuple[str, str | None, str]]) -> pa.Table:
-    columns: dict[str, list[object]] = {name: [] for name in _SCORES.names}
-    for post_id, title, text in batch:
-        result = score_text(scored_text(title, text))
-        columns["post_id"].append(post_id)
-        columns["vader_compound"].append(result.vader_compound)
-        columns["sentiment"].append(result.sentiment)
-        columns["sentiment_label"].append(result.label)
-        columns["sentiment_version"].append(result.version)
-    return pa.table(columns, schema=_SCORES)
+    texts = [scored_text(title, text) for _, title, text in batch]
+    # One chunk per core: a rescore of a million posts is CPU-bound scoring.
+    per_core = -(-len(texts) // (os.cpu_count() or 1))
+    results = score_many(texts, chunk=max(500, per_core))
+    return pa.table(
+        {
+            "post_id": [post_id for post_id, _, _ in batch],
+            "vader_compound": [r.vader_compound for r in results],
+            "sentiment": [r.sentiment for r in results],
+            "sentiment_label": [r.label for r in results],
+            "sentiment_version": [r.version for r in results],
+        },
+        schema=_SCORES,
+    )

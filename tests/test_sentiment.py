@@ -1,6 +1,7 @@
 """Ingest sentiment: plain VADER, the fandom layer on top of it, and rescoring stored posts.
 
-The example posts here are written for these tests, not taken from the dev or held-out sets.
+The example posts here are written for these tests, not taken from the dev, tuning or final
+test sets.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from analytics.rescore import rescore
 from analytics.sentiment import (
     MAX_SCORED_CHARS,
     SCORER_VERSION,
+    _layer,
     label_for,
     rewrite,
+    score_many,
     score_text,
     scored_text,
     vader_compound,
@@ -34,7 +37,10 @@ from tests.conftest import REPO, SHARED
 VADER = SentimentIntensityAnalyzer()
 DEV = SHARED / "data" / "fandom_sentiment_dev.tsv"
 TWEETS = SHARED / "data" / "vader_tweets_ground_truth.tsv"
-HELDOUT = REPO / "tests" / "fixtures" / "sentiment" / "fandom_heldout.tsv"
+# Held out until fandom-1; tuning data ("tuning (heldout-1)") since fandom-2.
+TUNING = REPO / "tests" / "fixtures" / "sentiment" / "fandom_heldout.tsv"
+# Never tuned on: only its floor test reads it.
+FINAL_TEST = REPO / "tests" / "fixtures" / "sentiment" / "fandom_test.tsv"
 
 
 def plain(text: str) -> float:
@@ -125,8 +131,8 @@ def test_long_text_is_scored_on_its_opening() -> None:
 
 
 def test_version_names_vader_and_the_lexicon() -> None:
-    assert fandom_lexicon.VERSION == "fandom-1"
-    assert SCORER_VERSION == "vader-3.3.2+fandom-1"
+    assert fandom_lexicon.VERSION == "fandom-2"
+    assert SCORER_VERSION == "vader-3.3.2+fandom-2"
     assert score_text("anything").version == SCORER_VERSION
 
 
@@ -248,6 +254,133 @@ def test_play_keeps_its_meaning_outside_casting_news() -> None:
     assert score_text("we went to play football").sentiment == plain("we went to play football")
 
 
+# --- fandom-2: more idioms, sarcasm, news, titles ----------------------------------------
+
+FANDOM_2_DELIGHT = [
+    # pain and madness, without a subject or in new variants
+    "crying in the library over the finale rn",
+    "SCREAMING at the proposal scene",
+    "I'm not recovering from that finale",
+    "I need a minute after that ending",
+    "I'm down bad for the lead",
+    "rip me, that slow dance",
+    "this episode had me in a chokehold",
+    "asdfghjkl they held hands",
+    # slang and praise
+    "she was serving looks and vocals all episode",
+    "Omar served.",
+    "the lead actor is mother",
+    "the soundtrack is fire",
+    "criminally underrated show",
+    "this gifset is everything",
+    "this trailer gave me chills",
+    "the pilot lives in my head now",
+    "this show should be taught in film school",
+    "Kizzy nailed the accent",
+    # hype
+    "can't wait for season 2",
+    "counting down the days to the premiere",
+    "season 4 when",
+]
+
+FANDOM_2_COMPLAINTS = [
+    "the new season is giving nothing",
+    "watched one episode and dropped it",
+    "it's just not for me",
+    "I'm so over the love triangle",
+    "the book was so much better",
+    "the jokes fell short",
+    "it lacks the charm of season one",
+    "the CGI looks like a PS2 cutscene",
+    "the sequel is a cash grab",
+    "the show used to be fun but now it's just there",
+    "the dialogue is so clunky",
+    "that plot twist made zero sense",
+    "the pacing was all over the place",
+    "who approved this wig",
+    "it's a pale imitation of the original",
+    # sarcasm
+    "oh great, they moved the finale to a weeknight",
+    "love how the trailer spoils every twist 🙄",
+    "cool cool cool, another cliffhanger",
+]
+
+FANDOM_2_NEUTRAL = [
+    "Is the extended cut worth it?",
+    "The show is number 2 on the top 10 this week",
+    "Episodes drop at 8am on Friday",
+    "I watched Handsome Devil last night",
+    "The Handsome Devil cast reunited for a panel",
+    "The trailer looks like it was shot in Dublin",
+    "Kit Connor played a young soldier in Dunkirk",
+]
+
+FANDOM_2_POSTS = FANDOM_2_DELIGHT + FANDOM_2_COMPLAINTS + FANDOM_2_NEUTRAL
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [(t, "positive") for t in FANDOM_2_DELIGHT]
+    + [(t, "negative") for t in FANDOM_2_COMPLAINTS]
+    + [(t, "neutral") for t in FANDOM_2_NEUTRAL],
+)
+def test_fandom_2_reads_what_plain_vader_misses(text: str, expected: str) -> None:
+    assert label_for(plain(text)) != expected
+    assert score_text(text).label == expected, rewrite(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the finale was memorable, and not in a good way",
+        "I'm not okay with how they wrote the ending",
+        "Netflix refused to renew it",
+        "the writers have no idea what to do with him",
+        "they finally cancelled it after one season",
+        "crying because they cut the wedding",
+        "can't wait for them to ruin the sequel too",
+    ],
+)
+def test_complaints_with_fan_words_stay_negative(text: str) -> None:
+    assert score_text(text).label == "negative", rewrite(text)
+
+
+def test_like_is_neutral_when_it_compares() -> None:
+    assert fandom_lexicon.NEUTRAL in rewrite("it looks like a school play")
+    assert fandom_lexicon.NEUTRAL not in rewrite("I really like the new opening")
+    assert fandom_lexicon.NEUTRAL not in rewrite("I don't like the new opening")
+    assert score_text("I don't like the new opening").label == "negative"
+
+
+def test_titles_are_names_not_opinions() -> None:
+    assert fandom_lexicon.NEUTRAL in rewrite("we rewatched Handsome Devil")
+    # a sentence's first word is kept unless the run holds another opinion word
+    assert rewrite("Love Kit Connor so much") == "Love Kit Connor so much"
+    # title case says nothing about names
+    assert rewrite("Great Show, Loved Every Minute") == "Great Show, Loved Every Minute"
+
+
+def test_news_mutes_mild_words_but_keeps_strong_opinions() -> None:
+    assert score_text("The trailer is number 1 on YouTube today").label == "neutral"
+    assert score_text("The trailer is out today and it looks amazing").label == "positive"
+    assert score_text("The trailer is out today and it looks awful").label == "negative"
+
+
+def test_score_many_matches_score_text_in_order() -> None:
+    texts = FANDOM_2_POSTS + DELIGHT_PHRASED_AS_PAIN + FAN_PRAISE + _synthetic_posts(60)
+    expected = [score_text(text) for text in texts]
+    assert score_many(texts, workers=2, chunk=7) == expected  # worker processes
+    assert score_many(texts, workers=1) == expected  # in this process
+    assert score_many(texts[:5], workers=4) == expected[:5]  # one chunk: in this process
+    assert score_many([], workers=2) == []
+
+
+@pytest.mark.parametrize(("workers", "chunk"), [(0, 10), (2, 0)])
+def test_score_many_rejects_empty_pools_and_chunks(workers: int, chunk: int) -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        score_many(["a post"], workers=workers, chunk=chunk)
+
+
 def test_crying_emoji_is_delight_unless_near_a_complaint() -> None:
     assert label_for(plain("😭😭😭")) == "negative"
     assert score_text("😭😭😭").label == "positive"
@@ -300,11 +433,17 @@ def test_shouted_idiom_keeps_caps_emphasis() -> None:
 
 
 def test_keyword_gates_skip_no_rule_that_would_match() -> None:
-    texts = DELIGHT_PHRASED_AS_PAIN + FAN_PRAISE + _synthetic_posts(300)
-    for path in (DEV, TWEETS):
+    texts = DELIGHT_PHRASED_AS_PAIN + FAN_PRAISE + FANDOM_2_POSTS + _synthetic_posts(300)
+    for path in (DEV, TUNING, TWEETS):
         if path.exists():
-            texts += [t for _, t in (load_labelled(path) if path == DEV else load_tweets(path))]
-    differing = [t for t in texts if rewrite(t) != rewrite(t, gated=False)]
+            texts += [t for _, t in (load_tweets(path) if path == TWEETS else load_labelled(path))]
+    layer = _layer()
+
+    def reading(text: str, gated: bool) -> tuple[str, bool, bool, bool]:
+        draft = layer.rewrite(text, gated=gated)
+        return draft.text, draft.changed, draft.sarcastic, draft.news
+
+    differing = [t for t in texts if reading(t, True) != reading(t, False)]
     assert differing == []
 
 
@@ -332,8 +471,15 @@ def test_dev_set_macro_f1_floor() -> None:
     assert _labelled_macro_f1(DEV) >= 0.80
 
 
-def test_heldout_set_macro_f1_floor() -> None:
-    assert _labelled_macro_f1(HELDOUT) >= 0.80
+def test_tuning_set_macro_f1_floor() -> None:
+    # heldout-1 is tuning data now: this floor only guards against regressions.
+    assert _labelled_macro_f1(TUNING) >= 0.85
+
+
+def test_final_test_set_macro_f1_floor() -> None:
+    """A regression floor on text never tuned on, at the measured level (0.736 for
+    fandom-2; plain VADER 0.585). The goal is 0.80: not reached yet."""
+    assert _labelled_macro_f1(FINAL_TEST) >= 0.72
 
 
 def test_tweets_agreement_stays_within_a_hundredth_of_vader() -> None:
