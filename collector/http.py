@@ -155,7 +155,7 @@ class Fetcher:
                 wait = self._retry_wait(exc, attempt)
                 if attempt == attempts or wait is None:
                     raise
-                log.info("retrying %s in %.1fs after: %s", _redact(url), wait, exc)
+                log.debug("retrying %s in %.1fs after: %s", _redact(url), wait, exc)
                 await asyncio.sleep(wait)
                 continue
             return response
