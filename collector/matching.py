@@ -21,7 +21,7 @@ Strength = Literal["strong", "context", "term", "theme"]
 # Sentence ends stop a phrase from matching across them; other punctuation is folded away.
 _TOKEN = re.compile(r"\w+|[/+.!?;:]")
 _HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
-_BREAKS = {".", "!", "?", ";", ":"}
+_BREAKS = frozenset({".", "!", "?", ";", ":"})
 MAX_MATCHED_CHARS = 20_000
 
 
@@ -39,9 +39,30 @@ class Match:
     matched: str
 
 
+def _combining_marks() -> re.Pattern[str]:
+    # Every combining mark lies below U+20000; ranges keep the class short (~7 ms to build).
+    ranges: list[str] = []
+    run_start = previous = -2
+    for code in range(0x20000):
+        if not unicodedata.combining(chr(code)):
+            continue
+        if code != previous + 1:
+            if run_start >= 0:
+                ranges.append(f"{re.escape(chr(run_start))}-{re.escape(chr(previous))}")
+            run_start = code
+        previous = code
+    ranges.append(f"{re.escape(chr(run_start))}-{re.escape(chr(previous))}")
+    return re.compile("[" + "".join(ranges) + "]")
+
+
+_COMBINING = _combining_marks()
+
+
 def _fold(text: str) -> str:
+    if text.isascii():  # the usual case: decomposition changes nothing
+        return text.lower().replace("&", " and ")
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("&", " and ")
+    return _COMBINING.sub("", decomposed).replace("&", " and ")
 
 
 def tokens(text: str) -> list[str]:
@@ -54,6 +75,7 @@ class Matcher:
     def __init__(self, watchlist: Watchlist) -> None:
         self._phrases: dict[tuple[str, ...], list[_Target]] = {}
         self._hashtags: dict[str, list[_Target]] = {}
+        self._openings: set[tuple[str, ...]] = set()
         self._show_ids = {show.id for show in watchlist.shows}
         shows_of = _shows_of_entities(watchlist.shows)
         for show in watchlist.shows:
@@ -82,6 +104,10 @@ class Matcher:
         key = tuple(tokens(phrase))
         if key and target not in self._phrases.setdefault(key, []):
             self._phrases[key].append(target)
+            # Every opening of a phrase: a scan stops as soon as its run opens none. A sentence
+            # end never belongs to a run, so a phrase spanning one is never found.
+            if _BREAKS.isdisjoint(key):
+                self._openings.update(key[:length] for length in range(1, len(key) + 1))
 
     def match(self, text: str, *, show: str | None = None) -> list[Match]:
         """Entities the text mentions; ``show`` is context given by the channel itself.
@@ -115,13 +141,16 @@ class Matcher:
         for tag in _HASHTAG.findall(text):
             yield from self._hashtags.get(_fold(tag), ())
         words = tokens(text)
-        for start in range(len(words)):
-            if words[start] in _BREAKS:
+        openings = self._openings
+        phrases = self._phrases
+        for start, word in enumerate(words):
+            if (word,) not in openings:  # most words open no phrase
                 continue
             for end in range(start + 1, min(start + self._longest, len(words)) + 1):
-                if words[end - 1] in _BREAKS:
+                run = tuple(words[start:end])
+                if run not in openings:  # no phrase opens this way; breaks open none
                     break
-                yield from self._phrases.get(tuple(words[start:end]), ())
+                yield from phrases.get(run, ())
 
 
 _PRIORITY = {"strong": 0, "context": 1, "term": 2, "theme": 3}

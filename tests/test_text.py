@@ -1,4 +1,14 @@
-from collector.text import MAX_TEXT_CHARS, clean_text, content_hash, html_to_text, one_line
+import random
+
+from collector.text import (
+    MAX_TEXT_CHARS,
+    _plain_markup_text,
+    _TextExtractor,
+    clean_text,
+    content_hash,
+    html_to_text,
+    one_line,
+)
 
 
 def test_html_becomes_plain_text_with_paragraphs() -> None:
@@ -40,3 +50,40 @@ def test_content_hash_ignores_case_punctuation_spacing_and_links() -> None:
     c = content_hash("Heartstopper S3", "Joe Locke returns")
     assert a == b
     assert a != c
+
+
+def _full_parser_text(markup: str) -> str:
+    extractor = _TextExtractor()
+    extractor.feed(markup)
+    extractor.close()
+    return "".join(extractor.parts)
+
+
+_PIECES = [
+    "<p>", "</p>", "<br>", "<br/>", "<br />", "<P>", "</P >", "<span class=\"h-card\">", "</span>",
+    "<a href='https://x.example/@a?b=1&amp;c=2' rel=\"nofollow noopener\" target=_blank>",
+    "</a>", "<img src=x onerror=y>", "<b>", "</b>", "<li>", "</ul>", "<h2 id=a>", "<hr/>",
+    "<script>", "</script>", "<style>", "<!-- note -->", "<![CDATA[x]]>", "<?xml?>",
+    "<a title='a>b'>", "<a title=\"x<y\">", "<div data-x=\"\">", "<a href=>", "<3", " < ", " > ",
+    "&amp;", "&lt;", "&gt;", "&nbsp;", "&#128557;", "&#x1F480;", "&am", "&", "p;", "&eacute",
+    "Nick", " and ", "Charlie", " 😭 ", "\n", "\t", "x=1", "\"quoted\"", "'", "=", "/",
+]  # fmt: skip
+
+
+def test_fast_markup_path_gives_exactly_what_the_full_parser_gives() -> None:
+    """Random fragments: whenever the fast path answers, it agrees with HTMLParser."""
+    rng = random.Random(7)
+    answered = 0
+    for _ in range(20_000):
+        markup = "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 12)))
+        fast = _plain_markup_text(markup)
+        if fast is not None:
+            answered += 1
+            assert fast == _full_parser_text(markup), markup
+    assert answered > 5_000  # the fast path is really exercised
+
+
+def test_fast_markup_path_leaves_doubtful_markup_to_the_parser() -> None:
+    for markup in ("<p>I <3 this</p>", "<p>a</p><script>x</script>", "a<!-- c -->b"):
+        assert _plain_markup_text(markup) is None
+    assert html_to_text("<p>I <3 this</p>") == "I <3 this"
