@@ -8,6 +8,7 @@ sources; Explore searches a word. Each page is loaded ``REPEATS`` times.
 
 from __future__ import annotations
 
+import logging
 import os
 import statistics
 import time
@@ -24,6 +25,12 @@ from bench.demo_db import CONFIG, demo_database
 
 SIZES = [int(s) for s in os.environ.get("BENCH_SIZES", "1000000,10000000").split(",")]
 REPEATS = int(os.environ.get("BENCH_REPEATS", "15"))
+
+# Outside `streamlit run` every cache call warns that there is no runtime: expected here.
+# A filter, as Streamlit sets its loggers' levels itself.
+logging.getLogger("streamlit.runtime.caching.cache_data_api").addFilter(
+    lambda record: "No runtime found" not in record.getMessage()
+)
 
 
 def _pages(path: str, filters: Filters) -> dict[str, Callable[[], object]]:
@@ -105,7 +112,11 @@ def measure(posts: int, repeats: int = REPEATS) -> dict[str, Any]:
 
 
 def run() -> dict[str, Any]:
-    return {f"{size // 1_000_000}M": measure(size) for size in SIZES}
+    return {_label(size): measure(size) for size in SIZES}
+
+
+def _label(size: int) -> str:
+    return f"{size // 1_000_000}M" if size >= 1_000_000 else f"{size // 1_000}k"
 
 
 if __name__ == "__main__":
