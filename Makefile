@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 BROWSER_STAMP := $(VENV)/.browser
+# Fans write in emoji: without this font, screenshots show empty boxes.
+EMOJI_FONT := /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
 # The dashboard's browser tests drive Debian's chromium; install it when missing.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -37,10 +39,11 @@ dashboard: $(STAMP)
 	$(BIN)/fanpulse dashboard
 
 $(BROWSER_STAMP): | $(BIN)/python
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "installing chromium for the dashboard's browser tests"; \
+	@{ command -v chromium && [ -e $(EMOJI_FONT) ]; } >/dev/null 2>&1 || { \
+		echo "installing chromium and an emoji font for the dashboard's browser tests"; \
 		$(SUDO) apt-get update -qq && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium fonts-noto-color-emoji; }
 	touch $@
 
 test: $(TEST_STAMP) $(BROWSER_STAMP)  ## lint, format check and the whole test suite
