@@ -16,7 +16,14 @@ import duckdb
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from analytics.config import CONFIG_ENV, AppConfig, ConfigError, load_config
@@ -112,16 +119,21 @@ def collect(
         raise typer.Exit(1)
 
 
-def _collect_with_progress(config: AppConfig) -> list[RunRecord]:
-    progress = Progress(
-        TextColumn("[bold]Collecting"),
+def _progress_bar(label: str, *extra: ProgressColumn) -> Progress:
+    """A bar that vanishes when done: label, bar, done/total, ``extra``, time elapsed."""
+    return Progress(
+        TextColumn(f"[bold]{label}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.description}"),
+        *extra,
         TimeElapsedColumn(),
         console=console,
         transient=True,
     )
+
+
+def _collect_with_progress(config: AppConfig) -> list[RunRecord]:
+    progress = _progress_bar("Collecting", TextColumn("{task.description}"))
     task = progress.add_task("", total=None)
 
     def started(jobs: list[ChannelJob]) -> None:
@@ -376,14 +388,7 @@ def demo(
         if out.exists() and not overwrite:
             console.print(f"{out} already exists (--overwrite to rebuild it).", highlight=False)
         else:
-            progress = Progress(
-                TextColumn("[bold]Building demo data"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-                transient=True,
-            )
+            progress = _progress_bar("Building demo data")
             task = progress.add_task("", total=None)
             with progress:
                 summary = build_demo(
@@ -427,14 +432,7 @@ def rescore(
         config = _load()
         if not config.database_path.exists():
             raise DatabaseMissing(f"{config.database_path} does not exist yet: nothing to rescore")
-        progress = Progress(
-            TextColumn("[bold]Rescoring"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        )
+        progress = _progress_bar("Rescoring")
         task = progress.add_task("", total=None)
 
         def advance(done: int, total: int) -> None:
