@@ -45,6 +45,28 @@ def _compared(
     return " AND ".join(clauses), params
 
 
+def _compared_counts(
+    filters: Filters, kind: VoiceKind, show_id: str | None, bucket: Bucket | None = None
+) -> tuple[str, list[object]]:
+    """``WITH`` clauses ``compared`` (entity_id, name) and ``counts`` (entity_id, [b,]
+    mentions): each compared entity's mentions among the filtered posts, per ``bucket``
+    start ``b`` when a bucket is given; and their parameters.
+    """
+    compared, compared_params = _compared(kind, show_id, filters.entity_ids)
+    where, params = without_entities(filters).where("p")
+    per_bucket = f", {bucket_start(bucket)} AS b" if bucket else ""
+    # Formatted in: the conditions above, and a bucket expression from a fixed table.
+    ctes = f"""
+        WITH compared AS (SELECT entity_id, name FROM entities WHERE {compared}),
+        counts AS (
+            SELECT m.entity_id{per_bucket}, count(*) AS mentions
+            FROM mentions m JOIN posts p USING (post_id)
+            WHERE m.entity_id IN (SELECT entity_id FROM compared) AND {where}
+            GROUP BY ALL
+        )"""  # noqa: S608
+    return ctes, [*compared_params, *params]
+
+
 def share_of_voice(
     con: duckdb.DuckDBPyConnection,
     filters: Filters | None = None,
@@ -57,25 +79,17 @@ def share_of_voice(
     compared entity was mentioned). Most mentioned first.
     """
     filters = filters or Filters()
-    compared, compared_params = _compared(kind, show_id, filters.entity_ids)
-    where, params = without_entities(filters).where("p")
-    # Formatted in: the condition built above and the Filters condition, both fixed text
-    # with "?" placeholders; every value is a parameter.
+    ctes, params = _compared_counts(filters, kind, show_id)
+    # Formatted in: the WITH clauses built by _compared_counts (fixed text, "?" only).
     sql = f"""
-        WITH compared AS (SELECT entity_id, name FROM entities WHERE {compared}),
-        counts AS (
-            SELECT m.entity_id, count(*) AS mentions
-            FROM mentions m JOIN posts p USING (post_id)
-            WHERE m.entity_id IN (SELECT entity_id FROM compared) AND {where}
-            GROUP BY ALL
-        )
+        {ctes}
         SELECT k.entity_id, k.name, coalesce(c.mentions, 0) AS mentions,
                100.0 * coalesce(c.mentions, 0) / nullif(sum(c.mentions) OVER (), 0)
                    AS share_pct
         FROM compared k LEFT JOIN counts c USING (entity_id)
         ORDER BY mentions DESC, k.entity_id
     """  # noqa: S608
-    return con.execute(sql, [*compared_params, *params]).df()
+    return con.execute(sql, params).df()
 
 
 def share_of_voice_by_bucket(
@@ -92,18 +106,11 @@ def share_of_voice_by_bucket(
     bucket where no compared entity was mentioned). Ordered by bucket, then entity.
     """
     filters = filters or Filters()
-    compared, compared_params = _compared(kind, show_id, filters.entity_ids)
-    where, params = without_entities(filters).where("p")
-    # Formatted in: the conditions above, a bucket expression chosen from a fixed table and
-    # the grid SQL from analytics.timeseries ("?" placeholders only).
+    ctes, params = _compared_counts(filters, kind, show_id, bucket)
+    # Formatted in: the WITH clauses built by _compared_counts and the grid SQL from
+    # analytics.timeseries ("?" placeholders only).
     sql = f"""
-        WITH compared AS (SELECT entity_id, name FROM entities WHERE {compared}),
-        counts AS (
-            SELECT m.entity_id, {bucket_start(bucket)} AS b, count(*) AS mentions
-            FROM mentions m JOIN posts p USING (post_id)
-            WHERE m.entity_id IN (SELECT entity_id FROM compared) AND {where}
-            GROUP BY ALL
-        ),
+        {ctes},
         grid AS ({grid_sql(bucket, "counts")}),
         filled AS (
             SELECT g.b, k.entity_id, k.name, coalesce(c.mentions, 0) AS mentions
@@ -116,5 +123,4 @@ def share_of_voice_by_bucket(
         FROM filled
         ORDER BY bucket, entity_id
     """  # noqa: S608
-    all_params = [*compared_params, *params, *grid_params(filters)]
-    return con.execute(sql, all_params).df()
+    return con.execute(sql, [*params, *grid_params(filters)]).df()
