@@ -345,6 +345,18 @@ def _upsert_attention(
     return int(row[0]) if row else 0
 
 
+def _records_table(
+    records: Sequence[object], names: list[str], types: dict[str, pa.DataType]
+) -> pa.Table:
+    """Dataclass records as an Arrow table: one column per field, strings unless typed."""
+    return pa.table(
+        {
+            name: pa.array([getattr(r, name) for r in records], types.get(name, pa.string()))
+            for name in names
+        }
+    )
+
+
 _RUN_FIELDS = [f.name for f in fields(RunRecord)]
 _RUN_TYPES = {
     "started_at": pa.timestamp("us", tz="UTC"),
@@ -359,12 +371,7 @@ _RUN_TYPES = {
 def _insert_runs(con: duckdb.DuckDBPyConnection, runs: Sequence[RunRecord]) -> None:
     if not runs:
         return
-    table = pa.table(
-        {
-            name: pa.array([getattr(r, name) for r in runs], _RUN_TYPES.get(name, pa.string()))
-            for name in _RUN_FIELDS
-        }
-    )
+    table = _records_table(runs, _RUN_FIELDS, _RUN_TYPES)
     con.register("incoming_runs", table)
     con.execute(
         f"INSERT INTO collection_runs ({', '.join(_RUN_FIELDS)}) "  # noqa: S608 - fixed names
@@ -390,12 +397,7 @@ def _upsert_states(con: duckdb.DuckDBPyConnection, states: Sequence[SourceState]
     latest = list({(s.source_name, s.channel): s for s in states}.values())
     if not latest:
         return
-    table = pa.table(
-        {
-            name: pa.array([getattr(s, name) for s in latest], _STATE_TYPES.get(name, pa.string()))
-            for name in _STATE_FIELDS
-        }
-    )
+    table = _records_table(latest, _STATE_FIELDS, _STATE_TYPES)
     con.register("incoming_states", table)
     con.execute(
         f"INSERT INTO source_state ({', '.join(_STATE_FIELDS)}) "  # noqa: S608 - fixed names
