@@ -2,6 +2,7 @@
 
 Rows stream from DuckDB as Arrow batches into the file, so an export of millions of posts
 needs little memory. The file is written under a temporary name and renamed when complete.
+CSV goes through :mod:`analytics.spreadsheet`, so no cell runs as a formula; Parquet is raw.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from analytics.filters import Filters
+from analytics.spreadsheet import write_csv
 
 FORMATS = ("csv", "parquet")
 BATCH_ROWS = 100_000
@@ -112,15 +113,13 @@ def export(
     temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     rows = 0
     try:
-        writer: pq.ParquetWriter | pa_csv.CSVWriter
-        if fmt == "parquet":
-            writer = pq.ParquetWriter(temporary, reader.schema, compression="zstd")
+        if fmt == "parquet":  # raw: Parquet is read by tools, not run by spreadsheets
+            with pq.ParquetWriter(temporary, reader.schema, compression="zstd") as writer:
+                for batch in reader:
+                    writer.write_batch(batch)
+                    rows += batch.num_rows
         else:
-            writer = pa_csv.CSVWriter(temporary, reader.schema)
-        with writer:
-            for batch in reader:
-                writer.write_batch(batch)
-                rows += batch.num_rows
+            rows = write_csv(reader, str(temporary))
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

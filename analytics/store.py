@@ -441,3 +441,12 @@ def run_query(
         columns = [d[0] for d in result.description]
         rows = result.fetchmany(limit) if limit is not None else result.fetchall()
     return columns, rows
+
+
+def run_query_arrow(
+    path: Path | str, sql: str, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+) -> pa.Table:
+    """:func:`run_query` as one Arrow table, column types kept (for writing files)."""
+    with connect(path, read_only=True, lock_timeout=lock_timeout, sandboxed=True) as con:
+        relation = con.sql(sql)  # None for a statement that returns no rows
+        return pa.table({}) if relation is None else relation.to_arrow_table()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import csv
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -213,17 +212,22 @@ def query(
     limit: Annotated[int, typer.Option(help="Show at most this many rows in the table.")] = 200,
 ) -> None:
     """Run read-only SQL on the database (tables and views: docs/schema.md)."""
+    from analytics.spreadsheet import write_csv
+    from analytics.store import run_query_arrow
+
     with _user_errors():
         config = _load()
         try:
-            columns, rows = run_query(config.database_path, sql, limit=None if as_csv else limit)
+            if as_csv:
+                found = run_query_arrow(config.database_path, sql)
+            else:
+                columns, rows = run_query(config.database_path, sql, limit=limit)
         except duckdb.Error as exc:
             errors.print(f"[bold red]query failed:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
     if as_csv:
-        writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows(rows)
+        sys.stdout.flush()
+        write_csv(found, sys.stdout.buffer)  # the shared writer: no cell runs as a formula
         return
     table = Table(*columns)
     for row in rows:

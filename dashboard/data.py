@@ -8,6 +8,7 @@ DuckDB file blocks the collector, so no connection outlives a call or sits in a 
 from __future__ import annotations
 
 import dataclasses
+import io
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from analytics.alerts import recent_alerts
@@ -27,6 +29,7 @@ from analytics.filters import Filters
 from analytics.health import SourceHealth, SourceSpec, source_health
 from analytics.kpis import Kpis, kpis
 from analytics.share_of_voice import share_of_voice
+from analytics.spreadsheet import write_csv
 from analytics.store import connect
 from analytics.terms import trending_terms
 from analytics.themes import theme_shares
@@ -330,17 +333,8 @@ def escape_markdown(text: str) -> str:
     return "".join("\\" + c if c in _MARKDOWN_SPECIALS else c for c in text)
 
 
-# Spreadsheets run a cell starting with one of these as a formula ("CSV injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """``frame`` as UTF-8 CSV, text cells that a spreadsheet would run made inert."""
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = [
-                "'" + v if isinstance(v, str) and v.startswith(_FORMULA_STARTS) else v
-                for v in safe[column]
-            ]
-    return safe.to_csv(index=False).encode("utf-8")
+    """``frame`` as UTF-8 CSV through the one safe CSV writer (no cell runs as a formula)."""
+    sink = io.BytesIO()
+    write_csv(pa.Table.from_pandas(frame, preserve_index=False), sink)
+    return sink.getvalue()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -514,9 +516,8 @@ def test_search_matches_wildcards_literally(tmp_path: Path) -> None:
 
 def test_csv_download_defuses_spreadsheet_formulas() -> None:
     frame = pd.DataFrame({"text": ['=HYPERLINK("x")', "fine", None], "n": [1, -2, 3]})
-    lines = csv_bytes(frame).decode("utf-8").splitlines()
-    assert lines[1].startswith("\"'=HYPERLINK")
-    assert lines[2] == "fine,-2"
+    rows = list(csv.reader(io.StringIO(csv_bytes(frame).decode("utf-8"), newline="")))
+    assert rows == [["text", "n"], ['\'=HYPERLINK("x")', "1"], ["fine", "-2"], ["", "3"]]
 
 
 # Another process writing: it holds the file until killed.
