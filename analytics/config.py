@@ -7,6 +7,7 @@ its own keys when the collector builds it (``collector.sources``), with the same
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -36,6 +37,14 @@ _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)?\s*$", re.IGNORECASE)
 _SIZE_UNITS = {"B": 1, "KB": 1_000, "MB": 1_000_000, "GB": 1_000_000_000}
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 
+# Longer than a year is a typo, and would overflow date arithmetic further on.
+MAX_DURATION = timedelta(days=365)
+# Work that repeats (polling a source, checking alerts, snapshots) more often than this
+# hammers the remote service and keeps the database file locked.
+MIN_INTERVAL = timedelta(seconds=10)
+# Lowers MIN_INTERVAL, e.g. "1ms": for tests and demos that need a fast clock, never servers.
+MIN_INTERVAL_ENV = "FANPULSE_MIN_INTERVAL"
+
 
 class ConfigError(Exception):
     """A configuration problem a user must fix; ``str()`` is one line naming file and key."""
@@ -51,17 +60,57 @@ class ConfigError(Exception):
 def parse_duration(value: Any) -> timedelta:
     """``"45s"``, ``"15m"``, ``"6h"``, ``"1d"`` (or a number of seconds) → timedelta."""
     if isinstance(value, timedelta):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = value.total_seconds()
+    elif isinstance(value, int | float) and not isinstance(value, bool):
         seconds = float(value)
     else:
         match = _DURATION.match(str(value))
         if not match:
             raise ValueError(f"{value!r} is not a duration; write e.g. '45s', '15m', '6h', '1d'")
         seconds = float(match.group(1)) * _DURATION_UNITS[match.group(2)]
+    if math.isnan(seconds):
+        raise ValueError(f"{value!r} is not a duration; write e.g. '45s', '15m', '6h', '1d'")
     if seconds <= 0:
         raise ValueError(f"{value!r} must be longer than zero")
+    if seconds > MAX_DURATION.total_seconds():  # also inf and 99999999999d
+        raise ValueError(f"{value!r} is too long: at most {format_duration(MAX_DURATION)}")
     return timedelta(seconds=seconds)
+
+
+def parse_interval(value: Any) -> timedelta:
+    """A duration between runs of repeating work: at least :data:`MIN_INTERVAL`."""
+    interval = parse_duration(value)
+    floor = min_interval()
+    if interval < floor:
+        raise ValueError(f"{value!r} is too short: at least {format_duration(floor)}")
+    return interval
+
+
+def parse_optional_interval(value: Any) -> timedelta | None:
+    """An interval, or ``"off"`` for a periodic job that should not run."""
+    if _is_off(value):
+        return None
+    return parse_interval(value)
+
+
+def min_interval() -> timedelta:
+    """:data:`MIN_INTERVAL`, or the shorter floor ``$FANPULSE_MIN_INTERVAL`` sets."""
+    override = os.environ.get(MIN_INTERVAL_ENV)
+    if not override:
+        return MIN_INTERVAL
+    try:
+        return parse_duration(override)
+    except ValueError as exc:
+        raise ValueError(f"{MIN_INTERVAL_ENV}: {exc}") from None
+
+
+def format_duration(value: timedelta) -> str:
+    """The shortest exact form in config syntax: 10s, 15m, 365d, 250ms."""
+    milliseconds = round(value.total_seconds() * 1000)
+    for unit, size in (("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000)):
+        if milliseconds >= size and milliseconds % size == 0:
+            return f"{milliseconds // size}{unit}"
+    return f"{milliseconds}ms"
 
 
 def parse_size(value: Any) -> int:
@@ -80,13 +129,19 @@ def parse_size(value: Any) -> int:
 
 def parse_optional_duration(value: Any) -> timedelta | None:
     """A duration, or ``"off"`` for a periodic job that should not run."""
-    if isinstance(value, str) and value.strip().lower() in ("off", "never"):
+    if _is_off(value):
         return None
     return parse_duration(value)
 
 
+def _is_off(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower() in ("off", "never")
+
+
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
 OptionalDuration = Annotated[timedelta | None, BeforeValidator(parse_optional_duration)]
+Interval = Annotated[timedelta, BeforeValidator(parse_interval)]
+OptionalInterval = Annotated[timedelta | None, BeforeValidator(parse_optional_interval)]
 Size = Annotated[int, BeforeValidator(parse_size)]
 
 
@@ -102,7 +157,7 @@ class DatabaseConfig(_Strict):
     spool_after: Duration = timedelta(seconds=10)
     spool_dir: Path | None = None  # default: "spool" next to the database file
     snapshot_path: Path | None = None  # default: "<name>-snapshot.duckdb" next to it
-    snapshot_every: OptionalDuration = timedelta(hours=6)  # "off" to disable
+    snapshot_every: OptionalInterval = timedelta(hours=6)  # "off" to disable
 
     @property
     def spool(self) -> Path:
@@ -115,7 +170,7 @@ class DatabaseConfig(_Strict):
 
 class CollectorConfig(_Strict):
     user_agent: str = "fanpulse/0.1 (TV fandom trend tracker)"
-    default_interval: Duration = timedelta(minutes=30)
+    default_interval: Interval = timedelta(minutes=30)
     timeout: Duration = timedelta(seconds=20)
     max_response_size: Size = 5_000_000
     retries: int = Field(default=2, ge=0, le=10)
@@ -142,7 +197,7 @@ class AlertsConfig(_Strict):
     # Webhook URLs carry their own secret token, so they come from this environment
     # variable (several separated by spaces or commas), never from the file.
     webhooks_env: str = "FANPULSE_WEBHOOKS"
-    check_every: Duration = timedelta(minutes=5)
+    check_every: Interval = timedelta(minutes=5)
     spike_z: float = Field(default=4.0, gt=0)  # robust z-score that makes a spike
     spike_min_posts: int = Field(default=20, ge=1)  # fewer posts than this never alert
     lookback: Duration = timedelta(days=2)  # spikes older than this are not news
@@ -156,7 +211,7 @@ class SourceEntry(BaseModel):
     kind: str
     name: str
     enabled: bool = True
-    interval: Duration | None = None
+    interval: Interval | None = None
     show: str | None = None  # the show a dedicated channel is about (a fan subreddit, a tag)
 
     @field_validator("name")

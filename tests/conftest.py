@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from analytics.config import MIN_INTERVAL_ENV
 from tests.feedserver import FeedServer
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_WATCHLIST = REPO / "config" / "watchlist.toml"
 SHARED = REPO.parent / "shared"
+
+# Tests poll every second or faster; a config a user writes may not go below 10 s. Set here,
+# before any test runs, so daemons started as subprocesses inherit it too.
+os.environ.setdefault(MIN_INTERVAL_ENV, "1ms")
 
 # Fast, bounded network settings so failure tests finish in seconds.
 FAST_COLLECTOR = {

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from analytics.config import ConfigError, load_config, parse_duration, parse_size
+from analytics.config import (
+    MIN_INTERVAL_ENV,
+    ConfigError,
+    load_config,
+    parse_duration,
+    parse_size,
+)
 from collector.sources import build_sources
 from tests.conftest import REPO, write_config
+from tests.test_cli import FANPULSE
 
 SMALL_WATCHLIST = """
 [[shows]]
@@ -150,3 +159,102 @@ def test_watchlist_mistakes_name_the_watchlist_file(tmp_path: Path) -> None:
         load_config(path)
     assert str(caught.value).startswith(str(tmp_path / "watchlist.toml"))
     assert "plays" in str(caught.value) and "no character 'nick'" in str(caught.value)
+
+
+SOURCE = "[[sources]]\nkind = 'rss'\nname = 'a'\nurl = 'http://127.0.0.1:9/x'\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "key", "problem"),
+    [
+        (
+            SOURCE + "interval = '1ms'",
+            "sources[0] (a).interval",
+            "'1ms' is too short: at least 10s",
+        ),
+        (SOURCE + "interval = '9.5s'", "sources[0] (a).interval", "too short: at least 10s"),
+        ("[collector]\ndefault_interval = '5s'", "collector.default_interval", "too short"),
+        ("[alerts]\ncheck_every = '1s'", "alerts.check_every", "too short: at least 10s"),
+        ("[database]\nsnapshot_every = '500ms'", "database.snapshot_every", "too short"),
+        (
+            SOURCE + "interval = '99999999999d'",
+            "sources[0] (a).interval",
+            "'99999999999d' is too long: at most 365d",
+        ),
+        ("[collector]\ndefault_interval = '366d'", "collector.default_interval", "too long"),
+        ("[collector]\ntimeout = '99999999999d'", "collector.timeout", "too long"),
+        ("[database]\nlock_timeout = 1e300", "database.lock_timeout", "too long"),
+        ("[alerts]\nlookback = inf", "alerts.lookback", "too long"),
+        ("[collector]\nretry_backoff = nan", "collector.retry_backoff", "not a duration"),
+    ],
+    ids=[
+        "source-1ms",
+        "source-9.5s",
+        "default-5s",
+        "check-1s",
+        "snapshot-500ms",
+        "source-overflow",
+        "default-366d",
+        "timeout-overflow",
+        "lock-1e300",
+        "lookback-inf",
+        "backoff-nan",
+    ],
+)
+def test_intervals_below_the_floor_and_overflowing_durations_are_one_line_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str, key: str, problem: str
+) -> None:
+    monkeypatch.delenv(MIN_INTERVAL_ENV, raising=False)  # the floor a user's config meets
+    path = _config_with(tmp_path, body)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: {key}: ")
+    assert problem in message and "\n" not in message
+
+
+def test_the_floor_and_the_ceiling_themselves_are_allowed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(MIN_INTERVAL_ENV, raising=False)
+    body = (
+        SOURCE + "interval = '10s'\n[collector]\ndefault_interval = '365d'\nretry_backoff = '50ms'"
+    )
+    config = load_config(_config_with(tmp_path, body))
+    assert config.sources[0].interval == timedelta(seconds=10)
+    assert config.collector.default_interval == timedelta(days=365)
+    assert config.collector.retry_backoff == timedelta(milliseconds=50)  # not repeating work
+    assert config.database.snapshot_every == timedelta(hours=6)
+
+
+def test_the_test_floor_comes_only_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _config_with(tmp_path, SOURCE + "interval = '2s'")
+    monkeypatch.setenv(MIN_INTERVAL_ENV, "1s")
+    assert load_config(path).sources[0].interval == timedelta(seconds=2)
+    monkeypatch.setenv(MIN_INTERVAL_ENV, "5s")
+    with pytest.raises(ConfigError, match="'2s' is too short: at least 5s"):
+        load_config(path)
+    monkeypatch.setenv(MIN_INTERVAL_ENV, "soon")
+    with pytest.raises(ConfigError, match="FANPULSE_MIN_INTERVAL: 'soon' is not a duration"):
+        load_config(path)
+
+
+@pytest.mark.parametrize("interval", ["1ms", "99999999999d"])
+def test_cli_meets_a_bad_interval_with_one_line_and_exit_2(tmp_path: Path, interval: str) -> None:
+    path = _config_with(tmp_path, SOURCE + f"interval = '{interval}'")
+    env = {k: v for k, v in os.environ.items() if k != MIN_INTERVAL_ENV}
+    for command in (["sources"], ["collect", "--once"], ["status"]):
+        result = subprocess.run(
+            [FANPULSE, "--config", str(path), *command],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+        )
+        assert result.returncode == 2, (command, result.stderr)
+        assert result.stderr.strip().splitlines() == [
+            f"config error: {path}: sources[0] (a).interval: '{interval}' is too "
+            + ("short: at least 10s" if interval == "1ms" else "long: at most 365d")
+        ]
