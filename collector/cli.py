@@ -29,6 +29,7 @@ from analytics.config import CONFIG_ENV, AppConfig, ConfigError, load_config
 from analytics.models import RunRecord
 from analytics.store import DatabaseBusy, DatabaseMissing, load_states, run_query
 from collector.logs import setup_logging
+from collector.matching import warn_dead_aliases
 from collector.runner import ChannelJob, collect_once
 from collector.sources import build_sources
 
@@ -81,7 +82,9 @@ def main(
 
 
 def _load() -> AppConfig:
-    return load_config(_state.config_path)
+    config = load_config(_state.config_path)
+    warn_dead_aliases(config.watchlist, config.watchlist_path)  # a warning, not an error
+    return config
 
 
 @contextmanager

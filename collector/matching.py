@@ -8,10 +8,12 @@ on word boundaries, in time linear in the post's length.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from analytics.watchlist import Show, WatchItem, Watchlist
@@ -23,6 +25,8 @@ _TOKEN = re.compile(r"\w+|[/+.!?;:]")
 _HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
 _BREAKS = frozenset({".", "!", "?", ";", ":"})
 MAX_MATCHED_CHARS = 20_000
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +41,15 @@ class _Target:
 class Match:
     entity_id: str
     matched: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeadAlias:
+    """A watchlist phrase no text can ever match, and why."""
+
+    entity_id: str
+    alias: str
+    reason: str
 
 
 def _combining_marks() -> re.Pattern[str]:
@@ -77,6 +90,7 @@ class Matcher:
         self._hashtags: dict[str, list[_Target]] = {}
         self._openings: set[tuple[str, ...]] = set()
         self._show_ids = {show.id for show in watchlist.shows}
+        self.dead_aliases: list[DeadAlias] = []
         shows_of = _shows_of_entities(watchlist.shows)
         for show in watchlist.shows:
             self._add_item(f"show:{show.id}", show, shows_of)
@@ -102,12 +116,14 @@ class Matcher:
 
     def _add_phrase(self, phrase: str, target: _Target) -> None:
         key = tuple(tokens(phrase))
-        if key and target not in self._phrases.setdefault(key, []):
+        reason = _never_matches(key)
+        if reason:
+            self.dead_aliases.append(DeadAlias(target.entity_id, phrase, reason))
+            return
+        if target not in self._phrases.setdefault(key, []):
             self._phrases[key].append(target)
-            # Every opening of a phrase: a scan stops as soon as its run opens none. A sentence
-            # end never belongs to a run, so a phrase spanning one is never found.
-            if _BREAKS.isdisjoint(key):
-                self._openings.update(key[:length] for length in range(1, len(key) + 1))
+            # Every opening of a phrase: a scan stops as soon as its run opens none.
+            self._openings.update(key[:length] for length in range(1, len(key) + 1))
 
     def match(self, text: str, *, show: str | None = None) -> list[Match]:
         """Entities the text mentions; ``show`` is context given by the channel itself.
@@ -151,6 +167,26 @@ class Matcher:
                 if run not in openings:  # no phrase opens this way; breaks open none
                     break
                 yield from phrases.get(run, ())
+
+
+def _never_matches(key: tuple[str, ...]) -> str | None:
+    """Why a phrase with these tokens can never be found in any text, or None."""
+    if not key:  # empty, spaces, emoji or punctuation only: folding leaves no word
+        return "it has no letters or digits"
+    ends = sorted(_BREAKS.intersection(key))
+    if ends:  # a scan never runs across a sentence end
+        return f"it contains {ends[0]!r}, which ends a sentence, and no match spans one"
+    return None
+
+
+def warn_dead_aliases(watchlist: Watchlist, path: Path | str) -> list[DeadAlias]:
+    """Log each alias, term or keyword of ``watchlist`` that can never match; return them."""
+    dead = Matcher(watchlist).dead_aliases
+    for item in dead:
+        log.warning(
+            "%s: %s: alias %r can never match: %s", path, item.entity_id, item.alias, item.reason
+        )
+    return dead
 
 
 _PRIORITY = {"strong": 0, "context": 1, "term": 2, "theme": 3}

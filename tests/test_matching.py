@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from analytics.config import load_config
-from collector.matching import Matcher
-from tests.conftest import REPO
+from collector.matching import Matcher, warn_dead_aliases
+from tests.conftest import REPO, write_config
+from tests.test_cli import FANPULSE
 
 
 @pytest.fixture(scope="module")
@@ -110,3 +115,93 @@ def test_every_entity_is_reachable_by_its_own_name_or_alias(matcher: Matcher) ->
         for kind, item in show.members():
             text = (item.aliases or item.context_aliases)[0]
             assert f"{kind}:{item.id}" in ids(matcher, text, show=show.id), text
+
+
+DEAD_ALIAS_WATCHLIST = """
+[[shows]]
+id = "heartstopper"
+name = "Heartstopper"
+aliases = ["Heartstopper", "💜🍂", ""]
+context_terms = ["?!"]
+
+[[shows.characters]]
+id = "nick-nelson"
+name = "Nick Nelson"
+aliases = ["Nick Nelson", "   ", "Mr. Nelson"]
+context_aliases = ["--"]
+
+[[themes]]
+id = "queer-joy"
+name = "Queer joy"
+keywords = ["🏳️‍🌈", "queer joy"]
+"""
+
+DEAD = {
+    ("show:heartstopper", "💜🍂"),
+    ("show:heartstopper", ""),
+    ("show:heartstopper", "?!"),
+    ("character:nick-nelson", "   "),
+    ("character:nick-nelson", "Mr. Nelson"),
+    ("character:nick-nelson", "--"),
+    ("theme:queer-joy", "🏳️‍🌈"),
+}
+
+
+def dead_alias_config(tmp_path: Path) -> Path:
+    watchlist = tmp_path / "watchlist.toml"
+    watchlist.write_text(DEAD_ALIAS_WATCHLIST, encoding="utf-8")
+    return write_config(tmp_path, [], watchlist=watchlist)
+
+
+def test_aliases_that_can_never_match_are_found_and_the_rest_still_match(
+    tmp_path: Path,
+) -> None:
+    matcher = Matcher(load_config(dead_alias_config(tmp_path)).watchlist)
+    assert {(d.entity_id, d.alias) for d in matcher.dead_aliases} == DEAD
+    reasons = {d.alias: d.reason for d in matcher.dead_aliases}
+    assert reasons["💜🍂"] == "it has no letters or digits"
+    assert "'.'" in reasons["Mr. Nelson"] and "sentence" in reasons["Mr. Nelson"]
+    # Nothing a post can say reaches a dead alias ...
+    text = "💜🍂 Mr. Nelson -- ?! 🏳️‍🌈"
+    assert [m.matched for m in matcher.match(text + " Heartstopper")] == ["Heartstopper"]
+    assert matcher.match(text) == []
+    # ... and the others work as before.
+    assert {m.entity_id for m in matcher.match("Nick Nelson in Heartstopper, queer joy")} == {
+        "show:heartstopper",
+        "character:nick-nelson",
+        "theme:queer-joy",
+    }
+
+
+def test_dead_aliases_are_logged_at_warning_naming_entity_and_alias(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = load_config(dead_alias_config(tmp_path))
+    with caplog.at_level(logging.WARNING, logger="collector.matching"):
+        dead = warn_dead_aliases(config.watchlist, config.watchlist_path)
+    assert len(dead) == len(caplog.records) == len(DEAD)
+    assert all(r.levelno == logging.WARNING for r in caplog.records)
+    messages = [r.getMessage() for r in caplog.records]
+    for entity_id, alias in DEAD:
+        assert any(f"{entity_id}: alias {alias!r} can never match" in m for m in messages)
+    assert all(m.startswith(str(config.watchlist_path)) for m in messages)
+
+
+def test_the_shipped_watchlist_has_no_dead_alias(matcher: Matcher) -> None:
+    assert matcher.dead_aliases == []
+
+
+def test_cli_warns_about_dead_aliases_on_load_and_carries_on(tmp_path: Path) -> None:
+    config = dead_alias_config(tmp_path)
+    result = subprocess.run(
+        [FANPULSE, "--config", str(config), "sources"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "can never match" in line]
+    assert len(warnings) == len(DEAD)
+    assert all(" WARNING " in line for line in warnings)
+    assert any("character:nick-nelson: alias 'Mr. Nelson' can never match" in w for w in warnings)
+    assert any("show:heartstopper: alias '💜🍂' can never match" in w for w in warnings)
