@@ -1,4 +1,4 @@
-"""CSV that is safe to open in a spreadsheet: the one writer every CSV path uses.
+"""CSV that is safe to open in a spreadsheet: the one rule every CSV path goes through.
 
 Post text is written by strangers. A spreadsheet runs a cell that starts with ``=``, ``+``,
 ``-``, ``@``, TAB or CR as a formula (``=HYPERLINK(…)``, ``=cmd|' /C calc'!A0``), so every
@@ -11,9 +11,10 @@ spreadsheet format and is written elsewhere, raw.
 
 from __future__ import annotations
 
+import csv
 import json
 from functools import cache
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO, TextIO, TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -45,6 +46,19 @@ def write_csv(data: pa.Table | pa.RecordBatchReader, sink: str | BinaryIO) -> in
             writer.write_batch(csv_safe(batch))
             rows += batch.num_rows
     return rows
+
+
+def write_csv_text(table: pa.Table, sink: TextIO) -> int:
+    """Write ``table`` as safe CSV in Python's csv format (``str`` of each value); the rows.
+
+    ``query --csv`` has always printed this way (``3702.0``, ``True``, ISO times with
+    ``+00:00``); scripts that read it keep working.
+    """
+    safe = csv_safe(table)
+    writer = csv.writer(sink)
+    writer.writerow(safe.column_names)
+    writer.writerows(zip(*(column.to_pylist() for column in safe.columns), strict=True))
+    return safe.num_rows
 
 
 def _safe_column(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:

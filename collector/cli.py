@@ -215,7 +215,7 @@ def query(
     limit: Annotated[int, typer.Option(help="Show at most this many rows in the table.")] = 200,
 ) -> None:
     """Run read-only SQL on the database (tables and views: docs/schema.md)."""
-    from analytics.spreadsheet import write_csv
+    from analytics.spreadsheet import write_csv_text
     from analytics.store import run_query_arrow
 
     with _user_errors():
@@ -229,8 +229,7 @@ def query(
             errors.print(f"[bold red]query failed:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
     if as_csv:
-        sys.stdout.flush()
-        write_csv(found, sys.stdout.buffer)  # the shared writer: no cell runs as a formula
+        write_csv_text(found, sys.stdout)  # the shared rule: no cell runs as a formula
         return
     table = Table(*columns)
     for row in rows:
