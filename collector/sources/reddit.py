@@ -185,14 +185,16 @@ class RedditSource(Source):
                 post_kind="post",
             )
             # Reddit's Atom ids are fullnames (t3_…), as in the API: the same post either way.
-            return [replace(p, post_id=_fullname_id(p.post_id)) for p in posts]
+            return [replace(p, post_id=_fullname_id(p.post_id, channel)) for p in posts]
 
         url = f"{self.settings.rss_url.rstrip('/')}/{channel}/new/.rss"
         return await fetch_feed(fetcher, url, state, parse)
 
 
-def _fullname_id(post_id: str) -> str:
-    match = _FULLNAME.search(post_id)
+def _fullname_id(post_id: str, channel: str) -> str:
+    # Looked for in the entry's own id, not in the subreddit name that qualifies it.
+    native = post_id.removeprefix(f"{KIND}:").removeprefix(f"{channel}#")
+    match = _FULLNAME.search(native)
     return f"{KIND}:{match.group(0)}" if match else post_id
 
 
