@@ -32,6 +32,7 @@ from collector.sources.base import (
     SourceError,
     SourceSettings,
     explain_status,
+    off_loop,
 )
 from collector.sources.rss import fetch_feed, parse_feed
 from collector.sources.values import count, mapping, string
@@ -124,7 +125,7 @@ class RedditSource(Source):
             reached_cursor = any(_is_seen(t, seen_until) for t in page)
             if reached_cursor or not after or _rate_limited(response.headers):
                 break
-        posts = parse_things(things, channel=channel, source_name=self.name)
+        posts = await off_loop(parse_things, things, channel=channel, source_name=self.name)
         newest = max((_order_key(t) for t in things), default=None)
         cursor = max(filter(None, [seen_until, newest]), default=None)
         return Collected(posts, replace(state, cursor=cursor), http_status=status)

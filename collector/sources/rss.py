@@ -22,7 +22,7 @@ from pydantic import field_validator
 from analytics.models import Post, SourceState
 from analytics.post_ids import feed_post_id
 from collector.http import Fetcher
-from collector.sources.base import Collected, Source, SourceError, SourceSettings
+from collector.sources.base import Collected, Source, SourceError, SourceSettings, off_loop
 from collector.text import MAX_TITLE_CHARS, clean_text, html_to_text, one_line
 
 KIND = "rss"
@@ -84,7 +84,7 @@ async def fetch_feed(
     response = await fetcher.get(url, params=params, headers=conditional_headers(state))
     if response.not_modified:
         return Collected([], state, http_status=304, not_modified=True)
-    posts = parse(response.content, response.headers)
+    posts = await off_loop(parse, response.content, response.headers)
     new_state = replace(
         state,
         etag=response.headers.get("ETag"),
