@@ -1,16 +1,20 @@
 """Ordered schema migrations: an old database file upgrades in place.
 
-Each migration is a numbered list of statements applied once, in one transaction, and
-recorded in ``schema_version``. Never edit a released migration: append a new one.
+Each migration is a numbered list of steps (SQL statements, or functions of the connection
+for a rewrite SQL cannot express) applied once, in one transaction, and recorded in
+``schema_version``. Never edit a released migration: append a new one.
 Analyst-facing views are (re)created by the latest migration that changes them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
+import pyarrow as pa
 
+from analytics.post_ids import UNQUALIFIED_BEFORE, upgrade_stored_id
 from analytics.views import (
     ENGAGEMENT_THEME_ATTENTION_VIEWS,
     POST_MENTIONS_VIEW,
@@ -23,7 +27,7 @@ from analytics.views import (
 class Migration:
     version: int
     name: str
-    statements: tuple[str, ...]
+    statements: tuple[str | Callable[[duckdb.DuckDBPyConnection], None], ...]
 
 
 _CORE_TABLES = (
@@ -186,6 +190,45 @@ _ALERTS = (
     """,
 )
 
+
+def _qualify_feed_ids(con: duckdb.DuckDBPyConnection) -> None:
+    """Give stored feed posts the ids the current rule gives them (analytics.post_ids).
+
+    Mentions follow their post. An id whose new form is already taken stays as it was:
+    nothing is merged or dropped.
+    """
+    rows = con.execute(
+        "SELECT post_id, channel FROM posts WHERE source = ?", [UNQUALIFIED_BEFORE]
+    ).fetchall()
+    pairs = [(old, upgrade_stored_id(old, UNQUALIFIED_BEFORE, channel)) for old, channel in rows]
+    changed = [(old, new) for old, new in pairs if new != old]
+    if not changed:
+        return
+    con.register(
+        "post_id_changes",
+        pa.table({"old_id": [o for o, _ in changed], "new_id": [n for _, n in changed]}),
+    )
+    try:
+        con.execute(
+            """
+            CREATE TEMP TABLE post_id_map AS
+            SELECT old_id, new_id FROM post_id_changes c
+            WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.post_id = c.new_id)
+            QUALIFY row_number() OVER (PARTITION BY new_id ORDER BY old_id) = 1
+            """
+        )
+        con.execute(
+            "UPDATE mentions SET post_id = m.new_id FROM post_id_map m "
+            "WHERE mentions.post_id = m.old_id"
+        )
+        con.execute(
+            "UPDATE posts SET post_id = m.new_id FROM post_id_map m WHERE posts.post_id = m.old_id"
+        )
+        con.execute("DROP TABLE post_id_map")
+    finally:
+        con.unregister("post_id_changes")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core tables and analyst views", _CORE_TABLES + _ANALYST_VIEWS),
     Migration(2, "posts.post_kind: article, post, comment, fanwork, video", _POST_KIND),
@@ -205,6 +248,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         7,
         "views: hourly and weekly mentions, daily share of voice, daily source volume",
         (*TREND_VIEWS, POST_MENTIONS_VIEW),
+    ),
+    Migration(
+        8,
+        "feed post ids: a guid unique only within its feed is qualified by the feed's URL",
+        (_qualify_feed_ids,),
     ),
 )
 
@@ -245,7 +293,10 @@ def migrate(con: duckdb.DuckDBPyConnection, upto: int = LATEST_VERSION) -> list[
         con.execute("BEGIN TRANSACTION")
         try:
             for statement in migration.statements:
-                con.execute(statement)
+                if callable(statement):
+                    statement(con)
+                else:
+                    con.execute(statement)
             con.execute(
                 "INSERT INTO schema_version (version, name) VALUES (?, ?)",
                 [migration.version, migration.name],

@@ -30,10 +30,14 @@ from analytics.models import (
     Sentiment,
     SourceState,
 )
+from analytics.post_ids import upgrade_stored_id
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Format 1 batches were spooled before feed guids were qualified by their feed: their ids
+# are upgraded as schema version 8 upgraded the stored ones, or a re-poll would store them twice.
+_UNQUALIFIED_IDS_FORMAT = 1
 REJECTED = "rejected"
 
 
@@ -125,8 +129,9 @@ def _time(value: str | None) -> datetime | None:
 
 
 def decode_batch(data: dict[str, Any]) -> RunBatch:
-    if data.get("format") != FORMAT_VERSION:
+    if data.get("format") not in (_UNQUALIFIED_IDS_FORMAT, FORMAT_VERSION):
         raise ValueError(f"unknown spool format {data.get('format')!r}")
+    upgrade_ids = data["format"] == _UNQUALIFIED_IDS_FORMAT
     run = data["run"]
     return RunBatch(
         run=RunRecord(
@@ -136,7 +141,7 @@ def decode_batch(data: dict[str, Any]) -> RunBatch:
                 "finished_at": _time(run["finished_at"]),
             }
         ),
-        posts=[_scored_post(item) for item in data["posts"]],
+        posts=[_scored_post(item, upgrade_ids) for item in data["posts"]],
         states=[_state(item) for item in data["states"]],
         attention=[
             Attention(**{**a, "day": date.fromisoformat(a["day"])}) for a in data["attention"]
@@ -144,13 +149,16 @@ def decode_batch(data: dict[str, Any]) -> RunBatch:
     )
 
 
-def _scored_post(item: dict[str, Any]) -> ScoredPost:
+def _scored_post(item: dict[str, Any], upgrade_ids: bool) -> ScoredPost:
     post = item["post"]
+    post_id = post["post_id"]
+    if upgrade_ids:
+        post_id = upgrade_stored_id(post_id, post["source"], post["channel"])
     return ScoredPost(
-        post=Post(**{**post, "created_at": _time(post["created_at"])}),
+        post=Post(**{**post, "post_id": post_id, "created_at": _time(post["created_at"])}),
         sentiment=Sentiment(**item["sentiment"]),
         content_hash=item["content_hash"],
-        mentions=[Mention(**m) for m in item["mentions"]],
+        mentions=[Mention(**{**m, "post_id": post_id}) for m in item["mentions"]],
     )
 
 

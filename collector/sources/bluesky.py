@@ -26,6 +26,7 @@ from collector.sources.base import (
     SourceError,
     SourceSettings,
     explain_status,
+    off_loop,
 )
 from collector.sources.values import count, mapping, string, timestamp
 from collector.text import clean_text, one_line
@@ -100,7 +101,9 @@ class BlueskySource(Source):
             params={"actor": handle, "limit": min(self.settings.page_size, 100)},
         )
         views = [mapping(item).get("post") for item in _list(response.json(), "feed")]
-        posts = parse_post_views([v for v in views if isinstance(v, dict)], channel, self.name)
+        posts = await off_loop(
+            parse_post_views, [v for v in views if isinstance(v, dict)], channel, self.name
+        )
         return Collected(posts, _advance(state, posts), http_status=response.status)
 
     async def _search(
@@ -128,7 +131,7 @@ class BlueskySource(Source):
             if not page or not next_cursor:
                 break
             params = {**params, "cursor": next_cursor}
-        posts = parse_post_views(views, channel, self.name)
+        posts = await off_loop(parse_post_views, views, channel, self.name)
         return Collected(posts, _advance(state, posts, views), http_status=status)
 
     async def _authed_get(

@@ -23,6 +23,7 @@ from collector.sources.base import (
     SourceError,
     SourceSettings,
     explain_status,
+    off_loop,
 )
 from collector.sources.values import count, mapping, string, timestamp
 from collector.text import MAX_TITLE_CHARS, html_to_text, one_line
@@ -90,7 +91,7 @@ class MastodonSource(Source):
             if not page or not state.cursor:
                 break  # first poll: the newest page is enough; later polls walk forward
             url, params = page_links(response.headers.get("Link", "")).get("prev"), None
-        posts = parse_statuses(statuses, channel=channel, source_name=self.name)
+        posts = await off_loop(parse_statuses, statuses, channel=channel, source_name=self.name)
         ids = (string(mapping(s).get("id")) for s in statuses)
         newest = max(filter(None, ids), key=_id_order, default=None)
         cursor = max(filter(None, [state.cursor, newest]), key=_id_order, default=None)

@@ -32,6 +32,7 @@ from collector.sources.base import (
     SourceError,
     SourceSettings,
     explain_status,
+    off_loop,
 )
 from collector.sources.rss import fetch_feed, parse_feed
 from collector.sources.values import count, mapping, string
@@ -124,7 +125,7 @@ class RedditSource(Source):
             reached_cursor = any(_is_seen(t, seen_until) for t in page)
             if reached_cursor or not after or _rate_limited(response.headers):
                 break
-        posts = parse_things(things, channel=channel, source_name=self.name)
+        posts = await off_loop(parse_things, things, channel=channel, source_name=self.name)
         newest = max((_order_key(t) for t in things), default=None)
         cursor = max(filter(None, [seen_until, newest]), default=None)
         return Collected(posts, replace(state, cursor=cursor), http_status=status)
@@ -185,14 +186,16 @@ class RedditSource(Source):
                 post_kind="post",
             )
             # Reddit's Atom ids are fullnames (t3_…), as in the API: the same post either way.
-            return [replace(p, post_id=_fullname_id(p.post_id)) for p in posts]
+            return [replace(p, post_id=_fullname_id(p.post_id, channel)) for p in posts]
 
         url = f"{self.settings.rss_url.rstrip('/')}/{channel}/new/.rss"
         return await fetch_feed(fetcher, url, state, parse)
 
 
-def _fullname_id(post_id: str) -> str:
-    match = _FULLNAME.search(post_id)
+def _fullname_id(post_id: str, channel: str) -> str:
+    # Looked for in the entry's own id, not in the subreddit name that qualifies it.
+    native = post_id.removeprefix(f"{KIND}:").removeprefix(f"{channel}#")
+    match = _FULLNAME.search(native)
     return f"{KIND}:{match.group(0)}" if match else post_id
 
 

@@ -20,8 +20,9 @@ import feedparser
 from pydantic import field_validator
 
 from analytics.models import Post, SourceState
+from analytics.post_ids import feed_post_id
 from collector.http import Fetcher
-from collector.sources.base import Collected, Source, SourceError, SourceSettings
+from collector.sources.base import Collected, Source, SourceError, SourceSettings, off_loop
 from collector.text import MAX_TITLE_CHARS, clean_text, html_to_text, one_line
 
 KIND = "rss"
@@ -83,7 +84,7 @@ async def fetch_feed(
     response = await fetcher.get(url, params=params, headers=conditional_headers(state))
     if response.not_modified:
         return Collected([], state, http_status=304, not_modified=True)
-    posts = parse(response.content, response.headers)
+    posts = await off_loop(parse, response.content, response.headers)
     new_state = replace(
         state,
         etag=response.headers.get("ETag"),
@@ -149,7 +150,8 @@ def entry_post(entry: Any, origin: Origin, now: datetime) -> Post:
     title = _plain(entry.get("title_detail"), entry.get("title"))
     text = _body(entry)
     return Post(
-        post_id=f"{origin.source}:{_native_id(entry, title, text)}",
+        # A guid such as "1" is unique only in its feed: see analytics.post_ids.
+        post_id=feed_post_id(origin.source, origin.channel, _native_id(entry, title, text)),
         source=origin.source,
         post_kind=origin.post_kind,
         source_name=origin.source_name,

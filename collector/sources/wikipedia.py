@@ -24,6 +24,7 @@ from collector.sources.base import (
     SourceError,
     SourceSettings,
     explain_status,
+    off_loop,
 )
 from collector.sources.values import count, mapping, string
 
@@ -85,7 +86,9 @@ class WikipediaSource(Source):
             ),
         ):
             response = await fetcher.get(url, headers={"Accept": "application/json"})
-        rows = parse_pageviews(response.json(), entity_id=channel, source_name=self.name)
+        rows = await off_loop(
+            parse_pageviews, response.json(), entity_id=channel, source_name=self.name
+        )
         newest = max((row.day for row in rows), default=None)
         cursor = f"{newest:%Y-%m-%d}" if newest else state.cursor
         return Collected([], replace(state, cursor=cursor), response.status, attention=rows)

@@ -27,7 +27,7 @@ from pydantic import Field, field_validator
 
 from analytics.models import Post, SourceState
 from collector.http import Fetcher, FetchError
-from collector.sources.base import Collected, Source, SourceError, SourceSettings
+from collector.sources.base import Collected, Source, SourceError, SourceSettings, off_loop
 from collector.sources.rss import Origin, entry_post, fetch_feed, read_feed
 from collector.sources.values import count, mapping, string, timestamp
 from collector.text import clean_text, one_line
@@ -119,7 +119,9 @@ class YoutubeSource(Source):
             if not token or (state.cursor and oldest <= state.cursor):
                 break  # the rest was read on an earlier poll
             params = {**params, "pageToken": token}
-        posts = parse_comments(items, video_id=video_id, channel=channel, source_name=self.name)
+        posts = await off_loop(
+            parse_comments, items, video_id=video_id, channel=channel, source_name=self.name
+        )
         newest = max((p for p in map(_published, items) if p), default=None)
         cursor = max(filter(None, [state.cursor, newest]), default=None)
         return Collected(posts, replace(state, cursor=cursor), http_status=status)
