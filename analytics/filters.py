@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,11 +21,6 @@ class Filters:
     source_names: tuple[str, ...] = ()  # configured source names (posts.source_name)
     sources: tuple[str, ...] = ()  # source kinds (posts.source): rss, reddit, …
     langs: tuple[str, ...] = field(default=())
-
-    @classmethod
-    def last_days(cls, days: int, now: datetime | None = None, **kwargs: object) -> Filters:
-        end = now or datetime.now(UTC)
-        return cls(start=end - timedelta(days=days), end=end, **kwargs)  # type: ignore[arg-type]
 
     def previous(self) -> Filters:
         """The period of the same length just before this one (for "vs previous")."""

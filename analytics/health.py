@@ -19,7 +19,6 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 
 FAILING_AFTER = 3
-HISTORY_DAYS = 30
 # Silent when quiet for longer than this many usual gaps, and never sooner than SILENT_MIN.
 SILENT_FACTOR = 3.0
 SILENT_MIN = timedelta(hours=6)

@@ -18,14 +18,7 @@ import duckdb
 import pandas as pd
 
 from analytics.filters import Filters
-from analytics.timeseries import (
-    Bucket,
-    bucket_start,
-    grid_params,
-    grid_sql,
-    placeholders,
-    without_entities,
-)
+from analytics.timeseries import placeholders, without_entities
 
 VoiceKind = Literal["show", "person", "character", "ship", "theme"]
 
@@ -46,20 +39,18 @@ def _compared(
 
 
 def _compared_counts(
-    filters: Filters, kind: VoiceKind, show_id: str | None, bucket: Bucket | None = None
+    filters: Filters, kind: VoiceKind, show_id: str | None
 ) -> tuple[str, list[object]]:
-    """``WITH`` clauses ``compared`` (entity_id, name) and ``counts`` (entity_id, [b,]
-    mentions): each compared entity's mentions among the filtered posts, per ``bucket``
-    start ``b`` when a bucket is given; and their parameters.
+    """``WITH`` clauses ``compared`` (entity_id, name) and ``counts`` (entity_id, mentions):
+    each compared entity's mentions among the filtered posts; and their parameters.
     """
     compared, compared_params = _compared(kind, show_id, filters.entity_ids)
     where, params = without_entities(filters).where("p")
-    per_bucket = f", {bucket_start(bucket)} AS b" if bucket else ""
-    # Formatted in: the conditions above, and a bucket expression from a fixed table.
+    # Formatted in: the conditions above (fixed text, "?" only).
     ctes = f"""
         WITH compared AS (SELECT entity_id, name FROM entities WHERE {compared}),
         counts AS (
-            SELECT m.entity_id{per_bucket}, count(*) AS mentions
+            SELECT m.entity_id, count(*) AS mentions
             FROM mentions m JOIN posts p USING (post_id)
             WHERE m.entity_id IN (SELECT entity_id FROM compared) AND {where}
             GROUP BY ALL
@@ -90,37 +81,3 @@ def share_of_voice(
         ORDER BY mentions DESC, k.entity_id
     """  # noqa: S608
     return con.execute(sql, params).df()
-
-
-def share_of_voice_by_bucket(
-    con: duckdb.DuckDBPyConnection,
-    filters: Filters | None = None,
-    kind: VoiceKind = "show",
-    show_id: str | None = None,
-    bucket: Bucket = "day",
-) -> pd.DataFrame:
-    """Share of voice per bucket, for stacked charts; every bucket of the period appears.
-
-    Columns: ``bucket`` (TIMESTAMPTZ, UTC), ``entity_id``, ``name``, ``mentions`` (0 where
-    none), ``bucket_mentions`` (all compared entities), ``share_pct`` (0–100; NULL in a
-    bucket where no compared entity was mentioned). Ordered by bucket, then entity.
-    """
-    filters = filters or Filters()
-    ctes, params = _compared_counts(filters, kind, show_id, bucket)
-    # Formatted in: the WITH clauses built by _compared_counts and the grid SQL from
-    # analytics.timeseries ("?" placeholders only).
-    sql = f"""
-        {ctes},
-        grid AS ({grid_sql(bucket, "counts")}),
-        filled AS (
-            SELECT g.b, k.entity_id, k.name, coalesce(c.mentions, 0) AS mentions
-            FROM grid g CROSS JOIN compared k
-            LEFT JOIN counts c ON c.entity_id = k.entity_id AND c.b = g.b
-        )
-        SELECT timezone('UTC', b) AS bucket, entity_id, name, mentions,
-               CAST(sum(mentions) OVER (PARTITION BY b) AS BIGINT) AS bucket_mentions,
-               100.0 * mentions / nullif(sum(mentions) OVER (PARTITION BY b), 0) AS share_pct
-        FROM filled
-        ORDER BY bucket, entity_id
-    """  # noqa: S608
-    return con.execute(sql, [*params, *grid_params(filters)]).df()

@@ -19,7 +19,7 @@ from analytics.attention import attention_correlation, attention_vs_chatter
 from analytics.filters import Filters
 from analytics.models import Entity
 from analytics.store import connect, prepare_database
-from analytics.themes import theme_shares, theme_shares_by_bucket
+from analytics.themes import theme_shares
 from analytics.top import language_mix, mix, source_mix, top_authors, top_posts
 from analytics.views import ENGAGEMENT_THEME_ATTENTION_VIEWS as ANALYST_VIEWS
 
@@ -173,30 +173,6 @@ def test_theme_shares_follow_filters(con: duckdb.DuckDBPyConnection) -> None:
     nothing = by_theme(theme_shares(con, Filters(langs=("xx",))))
     assert nothing["theme:joy"]["posts"] == 0
     assert math.isnan(nothing["theme:joy"]["share"])  # no posts: share undefined
-
-
-def test_theme_shares_by_day_and_week(db: Path) -> None:
-    with connect(db, read_only=True) as con:
-        # Buckets are UTC days whatever the session's zone (p1 is 22:00 on June 2 in New York).
-        con.execute("SET TimeZone = 'America/New_York'")
-        daily = theme_shares_by_bucket(con, PERIOD, "day")
-        weekly = theme_shares_by_bucket(con, PERIOD, "week")
-        with pytest.raises(ValueError, match="bucket"):
-            theme_shares_by_bucket(con, PERIOD, "month")  # type: ignore[arg-type]
-    days = [d.date() for d in daily["bucket"].drop_duplicates()]
-    assert days == [date(2024, 6, d) for d in (3, 4, 5, 6, 10, 11)]
-    assert len(daily) == 6 * 3  # every bucket with posts × every theme
-    first = daily[daily["bucket"] == pd.Timestamp("2024-06-03")].set_index("entity_id")
-    assert first.loc["theme:joy", "bucket_posts"] == 2
-    assert first.loc["theme:joy", "share"] == pytest.approx(1.0)
-    assert first.loc["theme:health", "share"] == pytest.approx(0.5)
-    assert first.loc["theme:music", "posts"] == 0
-    fifth = daily[daily["bucket"] == pd.Timestamp("2024-06-05")].set_index("entity_id")
-    assert fifth.loc["theme:health", "share"] == pytest.approx(0.5)  # p5 of p5, p6
-    weeks = weekly.set_index(["bucket", "entity_id"])
-    assert weeks.loc[(pd.Timestamp("2024-06-03"), "theme:joy"), "share"] == pytest.approx(4 / 7)
-    assert weeks.loc[(pd.Timestamp("2024-06-10"), "theme:joy"), "posts"] == 0
-    assert weeks.loc[(pd.Timestamp("2024-06-10"), "theme:joy"), "bucket_posts"] == 3
 
 
 # ---------------------------------------------------------------- attention

@@ -24,7 +24,7 @@ import pytest
 
 from analytics.filters import Filters
 from analytics.models import Entity
-from analytics.share_of_voice import share_of_voice, share_of_voice_by_bucket
+from analytics.share_of_voice import share_of_voice
 from analytics.spikes import MAD_SCALE, detect_spikes
 from analytics.store import connect, prepare_database
 from analytics.terms import (
@@ -276,20 +276,6 @@ def test_share_of_voice_respects_the_other_filters(con: Any) -> None:
     df = share_of_voice(con, chosen)
     assert df["entity_id"].tolist() == ["show:beta", "show:gamma"]
     assert df["share_pct"].tolist() == [100.0, 0.0]
-
-
-def test_share_of_voice_by_bucket(con: Any) -> None:
-    df = share_of_voice_by_bucket(con, Filters(start=day(30), end=day(4, 6)), bucket="day")
-    assert len(df) == 5 * 3  # May 30 to June 3, every show, gaps included
-    may_30 = df[df["bucket"] == pd.Timestamp(day(30))]
-    assert may_30["mentions"].tolist() == [6, 2, 0]
-    assert may_30["bucket_mentions"].tolist() == [8, 8, 8]
-    assert may_30["share_pct"].tolist() == [75.0, 25.0, 0.0]
-    june_1 = df[df["bucket"] == pd.Timestamp(day(1, 6))]
-    assert june_1["mentions"].tolist() == [0, 0, 0]
-    assert june_1["share_pct"].isna().all()
-    june_3 = df[df["bucket"] == pd.Timestamp(day(3, 6))]
-    assert june_3["share_pct"].tolist() == [0.0, 0.0, 100.0]
 
 
 # --- spikes ------------------------------------------------------------------------------
