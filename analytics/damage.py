@@ -8,8 +8,9 @@ error in a user's SQL.
 
 DuckDB opens a truncated file without complaint and answers from its metadata (row
 counts included) until a query touches a missing block. The header says how many blocks
-the file has, so :func:`refuse_truncated` compares that with the size on disk at every
-open: a cut file is refused at once instead of answering as if whole.
+are in use, so :func:`refuse_truncated` compares that with the size on disk at every
+open: a file cut by more than its free space is refused at once instead of answering as
+if whole. ``fanpulse check`` reads every block and so finds any cut.
 """
 
 from __future__ import annotations
@@ -80,9 +81,14 @@ def raise_if_damage(exc: BaseException, path: Path | str) -> None:
 
 
 def expected_size(con: duckdb.DuckDBPyConnection, database: str | None = None) -> int | None:
-    """Bytes the file must have, from its header's block count (None for in-memory)."""
+    """The fewest bytes the file can have: its headers and every block in use.
+
+    Not ``total_blocks``: DuckDB trims free blocks off the end of the file but still
+    counts them there. Blocks in use have distinct numbers, so they need at least as many
+    block slots in the file. None for an empty or in-memory database.
+    """
     row = con.execute(
-        "SELECT block_size, total_blocks FROM pragma_database_size() "
+        "SELECT block_size, used_blocks FROM pragma_database_size() "
         "WHERE database_name = coalesce(?, current_database())",
         [database],
     ).fetchone()
@@ -94,12 +100,12 @@ def expected_size(con: duckdb.DuckDBPyConnection, database: str | None = None) -
 def refuse_truncated(
     con: duckdb.DuckDBPyConnection, path: Path | str, database: str | None = None
 ) -> None:
-    """Raise :class:`DatabaseDamaged` when the file is shorter than its header says."""
+    """Raise :class:`DatabaseDamaged` when the file is too short for the blocks it uses."""
     expected = expected_size(con, database)
     actual = os.path.getsize(path)
     if expected is not None and actual < expected:
         raise DatabaseDamaged(
-            path, f"truncated: {actual:,} bytes of the {expected:,} its header expects"
+            path, f"truncated: {actual:,} bytes, but its blocks in use need {expected:,}"
         )
 
 

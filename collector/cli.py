@@ -209,6 +209,7 @@ def run() -> None:
     with _user_errors():
         config = _load()
         build_sources(config)  # fail fast on a bad source entry
+        database_cli.check_before_run(config)
         console.print(
             f"fanpulse collecting from {len(config.sources)} sources into "
             f"{config.database_path} (Ctrl-C to stop)",

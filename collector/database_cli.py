@@ -3,6 +3,7 @@ a sound snapshot when it is not. Registered on the main Typer app by :mod:`colle
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -13,11 +14,33 @@ from rich.console import Console
 
 from analytics.config import AppConfig
 
+log = logging.getLogger(__name__)
 console = Console()
 errors = Console(stderr=True)
 
 # Exit status of check: 1 when the file is damaged (0 sound, 2 config or missing, 3 busy).
 DAMAGED = 1
+# The start-up check waits at most this long for a reader to let go of the file.
+START_CHECK_WAIT = 5.0
+
+
+def check_before_run(config: AppConfig) -> None:
+    """Read every table once before collecting (about 0.4 s per million posts).
+
+    A damaged file then stops the collector at start with :class:`DatabaseDamaged` (exit
+    4) instead of failing write after write. Indexes are left to ``fanpulse check``. A
+    file held by another process is not waited for: collection starts (and spools) as
+    it would without the check.
+    """
+    from analytics.check import check_database
+    from analytics.store import DatabaseBusy
+
+    if not config.database_path.exists():
+        return
+    try:
+        check_database(config.database_path, lock_timeout=START_CHECK_WAIT, indexes=False)
+    except DatabaseBusy as exc:
+        log.warning("start-up check of the database skipped: %s", exc)
 
 
 def register(
