@@ -158,6 +158,8 @@ class DatabaseConfig(_Strict):
     spool_dir: Path | None = None  # default: "spool" next to the database file
     snapshot_path: Path | None = None  # default: "<name>-snapshot.duckdb" next to it
     snapshot_every: OptionalInterval = timedelta(hours=6)  # "off" to disable
+    # Snapshots kept: the newest at snapshot_path, older ones timestamped beside it.
+    snapshot_keep: int = Field(default=3, ge=1, le=100)
 
     @property
     def spool(self) -> Path:

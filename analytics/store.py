@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import duckdb
 import pyarrow as pa
 
+from analytics.damage import raise_if_damage, refuse_truncated
 from analytics.migrations import migrate
 from analytics.models import Entity, RunBatch, RunRecord, ScoredPost, SourceState
 
@@ -69,12 +70,21 @@ def connect(
         config["storage_compatibility_version"] = STORAGE_COMPATIBILITY
     if sandboxed:
         config["enable_external_access"] = False
-    con = _open_with_retry(path, read_only, config, lock_timeout)
     try:
+        con = _open_with_retry(path, read_only, config, lock_timeout)
+    except duckdb.Error as exc:
+        raise_if_damage(exc, path)
+        raise
+    try:
+        refuse_truncated(con, path)
         con.execute("SET TimeZone = 'UTC'")
         # No progress bar: output belongs to the caller (a table, CSV, a log line).
         con.execute("SET enable_progress_bar = false")
         yield con
+    except duckdb.Error as exc:
+        # Damage may show only when a query reaches the bad block.
+        raise_if_damage(exc, path)
+        raise
     finally:
         con.close()
 

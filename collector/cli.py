@@ -26,8 +26,10 @@ from rich.progress import (
 from rich.table import Table
 
 from analytics.config import CONFIG_ENV, AppConfig, ConfigError, load_config
+from analytics.damage import DatabaseDamaged
 from analytics.models import RunRecord
 from analytics.store import DatabaseBusy, DatabaseMissing, load_states, run_query
+from collector import database_cli
 from collector.logs import setup_logging
 from collector.matching import warn_dead_aliases
 from collector.runner import ChannelJob, collect_once
@@ -87,6 +89,10 @@ def _load() -> AppConfig:
     return config
 
 
+# Exit status for a damaged or unreadable database file (2 config, 3 busy).
+DATABASE_DAMAGED = 4
+
+
 @contextmanager
 def _user_errors() -> Iterator[None]:
     """Problems a user can fix: one clear line on stderr and a distinct exit status."""
@@ -101,6 +107,13 @@ def _user_errors() -> Iterator[None]:
     except DatabaseBusy as exc:
         errors.print(f"[bold red]database busy:[/] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(3) from None
+    except DatabaseDamaged as exc:
+        # Its own status, so a supervisor can stop restarting (RestartPreventExitStatus=4).
+        errors.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(DATABASE_DAMAGED) from None
+
+
+database_cli.register(app, _load, _user_errors)
 
 
 @app.command()
@@ -198,6 +211,7 @@ def run() -> None:
     with _user_errors():
         config = _load()
         build_sources(config)  # fail fast on a bad source entry
+        database_cli.check_before_run(config)
         console.print(
             f"fanpulse collecting from {len(config.sources)} sources into "
             f"{config.database_path} (Ctrl-C to stop)",
@@ -315,7 +329,10 @@ def snapshot(
         config = _load()
         target = out or config.database.snapshot
         result = write_snapshot(
-            config.database_path, target, config.database.lock_timeout.total_seconds()
+            config.database_path,
+            target,
+            config.database.lock_timeout.total_seconds(),
+            keep=None if out else config.database.snapshot_keep,
         )
     console.print(
         f"snapshot written: {result.path} ({result.posts} posts, "

@@ -20,6 +20,7 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEv
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from analytics.config import AppConfig
+from analytics.damage import DatabaseDamaged
 from analytics.snapshot import write_snapshot
 from analytics.store import DatabaseBusy
 from collector.alerts import deliver, find_alerts
@@ -136,9 +137,13 @@ class Daemon:
                         database.path,
                         database.snapshot,
                         database.lock_timeout.total_seconds(),
+                        database.snapshot_keep,
                     )
                 except DatabaseBusy as exc:
                     log.warning("snapshot skipped: %s", exc)
+                    return
+                except DatabaseDamaged as exc:  # older snapshots stay as they are
+                    log.error("snapshot skipped: %s", exc)
                     return
         log.info(
             "snapshot %s: %d posts, %.1f MB in %.1fs",

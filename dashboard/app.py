@@ -12,8 +12,9 @@ from pathlib import Path
 import streamlit as st
 
 from analytics.config import ConfigError, load_config
+from analytics.damage import DatabaseDamaged
 from analytics.store import DatabaseBusy, DatabaseMissing
-from dashboard import first_run
+from dashboard import damaged, first_run
 from dashboard.data import load_facets, load_health, source_specs
 from dashboard.state import Context, page_to_resume, remember, sidebar_filters
 
@@ -46,6 +47,9 @@ try:
     facets = load_facets(database)
 except DatabaseBusy:
     st.warning(BUSY)
+    st.stop()
+except DatabaseDamaged as exc:
+    damaged.render(exc)
     st.stop()
 
 if facets is None or facets.last_post_at is None:
@@ -86,6 +90,9 @@ try:
     navigation.run()
 except DatabaseBusy:
     st.warning(BUSY)
+except DatabaseDamaged as exc:
+    load_facets.clear()  # so a restored file is read again
+    damaged.render(exc)
 except DatabaseMissing:
     load_facets.clear()
     st.info("The database file has gone away; reload the page to see the first-run guide.")
