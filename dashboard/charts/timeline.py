@@ -1,0 +1,110 @@
+"""Charts over time: one line per series, shares stacked to 100 %, and day-N curves."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+from analytics.events import Event
+from dashboard.charts.events import EVENT_RULE, event_layers
+from dashboard.charts.layout import legend, titled, utc_axis, when
+from dashboard.charts.palette import MUTED, Palette
+
+
+def over_time(
+    series: pd.DataFrame,
+    *,
+    value: str,
+    value_title: str,
+    title: str,
+    bucket: str,
+    palette: Palette,
+    events: pd.DataFrame | None = None,
+    value_format: str = ",.0f",
+    zero_line: bool = False,
+) -> alt.LayerChart:
+    """One line per series (``name``) over ``bucket``, with events marked."""
+    frame = series.assign(when=when(series, "bucket", bucket))
+    lines = (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(size=18, filled=True), strokeWidth=2)
+        .encode(
+            x=utc_axis(bucket),
+            y=alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(format=value_format)),
+            color=alt.Color("name:N", scale=palette.scale(frame), legend=legend()),
+            tooltip=[
+                alt.Tooltip("name:N", title="Series"),
+                alt.Tooltip("when:N", title="When"),
+                alt.Tooltip(f"{value}:Q", title=value_title, format=value_format),
+                alt.Tooltip("posts:Q", title="Posts", format=","),
+            ],
+        )
+    )
+    layers: list[alt.Chart] = [lines]
+    if zero_line:
+        layers.insert(0, alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=MUTED).encode(y="y:Q"))
+    layers += event_layers(events if events is not None else pd.DataFrame())
+    return titled(alt.layer(*layers), title)
+
+
+def stacked_share(trend: pd.DataFrame, *, title: str, bucket: str, palette: Palette) -> alt.Chart:
+    """Each entity's share of the mentions per bucket, stacked to 100 %."""
+    frame = trend.assign(
+        when=when(trend, "bucket", bucket), share=trend["share_pct"].fillna(0) / 100
+    )
+    chart = (
+        alt.Chart(frame)
+        .mark_area(opacity=0.85)
+        .encode(
+            x=utc_axis(bucket),
+            y=alt.Y(
+                "share:Q", stack="normalize", title="Share of mentions", axis=alt.Axis(format="%")
+            ),
+            color=alt.Color("name:N", scale=palette.scale(frame), legend=legend()),
+            order=alt.Order("name:N"),
+            tooltip=[
+                alt.Tooltip("name:N", title="Show"),
+                alt.Tooltip("when:N", title="When"),
+                alt.Tooltip("share:Q", title="Share", format=".1%"),
+                alt.Tooltip("mentions:Q", title="Mentions", format=","),
+            ],
+        )
+    )
+    return titled(chart, title)
+
+
+def day_curves(
+    curves: pd.DataFrame, *, title: str, value: str, palette: Palette, events: Sequence[Event]
+) -> alt.LayerChart:
+    """Posts per day N since each premiere, one line per premiere, for comparing seasons."""
+    colours = palette.event_colours(events)
+    names = list(dict.fromkeys(curves["event_name"]))
+    value_title = "Posts (cumulative)" if value == "cumulative_posts" else "Posts per day"
+    premiere = (
+        alt.Chart(pd.DataFrame({"day": [0], "label": ["premiere"]}))
+        .encode(x="day:Q")
+        .mark_rule(**EVENT_RULE)
+    )
+    lines = (
+        alt.Chart(curves)
+        .mark_line(point=alt.OverlayMarkDef(size=14, filled=True), strokeWidth=2)
+        .encode(
+            x=alt.X("day:Q", title="Days since premiere (day 0 = premiere day, UTC)"),
+            y=alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(format="~s")),
+            color=alt.Color(
+                "event_name:N",
+                scale=alt.Scale(domain=names, range=[colours.get(n, MUTED) for n in names]),
+                legend=legend(),
+            ),
+            tooltip=[
+                alt.Tooltip("event_name:N", title="Premiere"),
+                alt.Tooltip("day:Q", title="Day"),
+                alt.Tooltip("posts:Q", title="Posts that day", format=","),
+                alt.Tooltip("cumulative_posts:Q", title="Posts so far", format=","),
+                alt.Tooltip("avg_sentiment:Q", title="Avg sentiment", format="+.2f"),
+            ],
+        )
+    )
+    return titled(alt.layer(premiere, lines), title)
