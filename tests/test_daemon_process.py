@@ -13,10 +13,12 @@ from analytics.store import run_query
 from tests.daemon_harness import (
     GrowingFeed,
     Reader,
+    hold_read_write,
     kill_and_recover,
     start_daemon,
     stop_daemon,
     stored_post_ids,
+    stored_titles,
     wait_until,
 )
 from tests.feedserver import FeedServer, Reply
@@ -24,9 +26,11 @@ from tests.feedserver import FeedServer, Reply
 pytestmark = pytest.mark.timeout(240)
 
 
-def growing_sources(server: FeedServer, feeds: list[GrowingFeed]) -> list[dict[str, str]]:
+def growing_sources(
+    server: FeedServer, feeds: list[GrowingFeed], interval: str = "2s"
+) -> list[dict[str, str]]:
     return [
-        {"kind": "rss", "name": feed.name, "url": feed.route(server), "interval": "2s"}
+        {"kind": "rss", "name": feed.name, "url": feed.route(server), "interval": interval}
         for feed in feeds
     ]
 
@@ -44,6 +48,54 @@ def assert_exactly_once(db: Path, feeds: list[GrowingFeed]) -> int:
     assert len(stored) == len(set(stored))  # no post twice
     assert set(stored) == expected  # every served post, and nothing else
     return len(stored)
+
+
+def served_titles(feeds: list[GrowingFeed]) -> set[str]:
+    return set().union(*(feed.expected_titles() for feed in feeds))
+
+
+def assert_served_stored_once(db: Path, feeds: list[GrowingFeed]) -> int:
+    """Every served item stored, exactly once, and nothing else (by title, not by key)."""
+    stored = stored_titles(db)
+    duplicates = {title for title in stored if stored.count(title) > 1}
+    assert not duplicates, sorted(duplicates)[:5]
+    expected = served_titles(feeds)
+    assert set(stored) == expected, (sorted(expected - set(stored))[:5], len(expected))
+    return len(stored)
+
+
+def test_a_store_slower_than_the_interval_never_drops_a_channel(
+    feed_server: FeedServer, make_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Another process holds the file read-write for many intervals, so each write waits
+    longer than the channels' interval; afterwards every channel is still polled."""
+    feeds = [GrowingFeed(f"feed-{i}", period=0.5) for i in range(3)]
+    config = make_config(
+        growing_sources(feed_server, feeds, interval="1s"),
+        database_options={"spool_after": "3s"},
+    )
+    db = load_config(config).database_path
+    log = tmp_path / "daemon.log"
+    daemon = start_daemon(config, log)
+    try:
+        assert wait_until(lambda: db.exists() and len(stored_titles(db)) > 0, 30), log.read_text()
+        holder = hold_read_write(db, 10)
+        holder.wait(timeout=30)
+        released = {feed.name: len(feed_server.hits(feed.path)) for feed in feeds}
+        time.sleep(8)
+        after = {f.name: len(feed_server.hits(f.path)) - released[f.name] for f in feeds}
+        for feed in feeds:
+            feed.freeze()
+        assert wait_until(lambda: served_titles(feeds) <= set(stored_titles(db)), 60), (
+            log.read_text()[-3000:]
+        )
+    finally:
+        code, _ = stop_daemon(daemon)
+    # Interval 1 s: about 8 polls each in 8 s; a channel dropped from the schedule has 0.
+    assert all(polls >= 4 for polls in after.values()), (after, log.read_text()[-3000:])
+    assert code == 0
+    assert "spooled" in log.read_text()
+    assert assert_served_stored_once(db, feeds) > 3 * 20
 
 
 def test_readers_always_get_in_while_the_daemon_writes(

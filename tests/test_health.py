@@ -1,4 +1,4 @@
-"""Source health: failing, silent ("silent zero"), overdue, and `fanpulse status`."""
+"""Source health: failing, silent ("silent zero"), stalled, and `fanpulse status`."""
 
 from __future__ import annotations
 
@@ -132,7 +132,7 @@ def test_each_source_gets_the_status_its_history_shows(judged: dict[str, object]
         "sparse": "ok",  # a source that is usually quiet for 20 h is not silent after 30 h
         "down": "failing",
         "blip": "retrying",
-        "stopped": "overdue",
+        "stopped": "stalled",  # due 6 h ago with a 1 h interval
         "new": "pending",
         "daily": "ok",  # twelve channels new once a day: 20 h without news is usual
     }
