@@ -98,6 +98,44 @@ def test_a_store_slower_than_the_interval_never_drops_a_channel(
     assert assert_served_stored_once(db, feeds) > 3 * 20
 
 
+def test_the_daemon_starts_and_collects_while_the_file_is_held_read_write(
+    feed_server: FeedServer, make_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    """The file is held read-write by another process when the daemon starts: it starts
+    anyway, polls into the spool, and stores everything once the file frees."""
+    feeds = [GrowingFeed(f"feed-{i}", period=0.5) for i in range(2)]
+    config = make_config(
+        growing_sources(feed_server, feeds, interval="1s"),
+        database_options={"spool_after": "1s", "lock_timeout": "30s"},
+    )
+    loaded = load_config(config)
+    db = loaded.database_path
+    log = tmp_path / "daemon.log"
+    holder = hold_read_write(db, 12)
+    daemon = start_daemon(config, log)
+    try:
+        assert wait_until(lambda: "scheduled" in log.read_text(), 20), log.read_text()
+        spool = loaded.database.spool
+        assert wait_until(lambda: len(list(spool.glob("*.json"))) >= 4, 10), log.read_text()
+        assert holder.poll() is None  # all of that while the file was still held
+        polled_while_held = {f.name: len(feed_server.hits(f.path)) for f in feeds}
+        holder.wait(timeout=30)
+        for feed in feeds:
+            feed.freeze()
+        # The holder created an empty file: there are tables to read once the daemon has
+        # prepared it and stored the spool.
+        assert wait_until(lambda: "spooled batches" in log.read_text(), 30), log.read_text()
+        assert wait_until(lambda: served_titles(feeds) <= set(stored_titles(db)), 60), (
+            log.read_text()[-3000:]
+        )
+    finally:
+        code, _ = stop_daemon(daemon)
+    assert all(polls >= 2 for polls in polled_while_held.values()), polled_while_held
+    assert code == 0
+    assert assert_served_stored_once(db, feeds) > 2 * 20
+    assert not list(loaded.database.spool.glob("*.json"))
+
+
 def test_readers_always_get_in_while_the_daemon_writes(
     feed_server: FeedServer, make_config: Callable[..., Path], tmp_path: Path
 ) -> None:
