@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import json
+import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +25,7 @@ from tests.daemon_harness import (
     wait_until,
 )
 from tests.feedserver import FeedServer, Reply
+from tests.test_cli import fanpulse
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -249,3 +253,74 @@ def test_a_failing_source_backs_off_and_recovers(
 
 def _posts(db: Path) -> int:
     return int(run_query(db, "SELECT count(*) FROM posts", lock_timeout=30)[1][0][0])
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 16 MB tmpfs mounted for the test, to be filled up for real."""
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount_point)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {mounted.stderr.strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=True)
+
+
+def fill(directory: Path) -> Path:
+    """Write a file until the file system says ENOSPC; return it (delete it to free space)."""
+    filler = directory / "filler"
+    block = b"\0" * 65536
+    with filler.open("wb") as handle:
+        try:
+            while True:
+                handle.write(block)
+                handle.flush()
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC, exc
+    return filler
+
+
+def test_a_real_disk_full_spools_says_so_and_loses_nothing(
+    feed_server: FeedServer, make_config: Callable[..., Path], tmp_path: Path, small_disk: Path
+) -> None:
+    feeds = [GrowingFeed(f"rotating-{i}", period=0.4, keep=8) for i in range(2)]
+    config = make_config(
+        growing_sources(feed_server, feeds, interval="1s"),
+        database=small_disk / "fanpulse.duckdb",
+        database_options={"spool_after": "1s", "spool_dir": str(tmp_path / "spool")},
+    )
+    loaded = load_config(config)
+    db = loaded.database_path
+    log = tmp_path / "daemon.log"
+    daemon = start_daemon(config, log)
+    try:
+        assert wait_until(lambda: db.exists() and len(stored_titles(db)) > 0, 30), log.read_text()
+        filler = fill(small_disk)
+        spool = loaded.database.spool
+        assert wait_until(lambda: len(list(spool.glob("*.json"))) >= 4, 20), log.read_text()
+        time.sleep(4)  # 10 items per feed published meanwhile: more than a feed lists
+        during = fanpulse(config, "status", "--json")
+        filler.unlink()
+        for feed in feeds:
+            feed.freeze()
+        assert wait_until(lambda: served_titles(feeds) <= set(stored_titles(db)), 60), (
+            log.read_text()[-3000:]
+        )
+        assert wait_until(lambda: not list(spool.glob("*.json")), 20)
+        time.sleep(2)
+        after = fanpulse(config, "status", "--json")
+    finally:
+        code, _ = stop_daemon(daemon)
+    assert during.returncode == 1, during.stdout + during.stderr
+    storage = json.loads(during.stdout)["storage"]
+    assert storage["failing"] and "space" in storage["reason"].lower(), storage
+    assert not json.loads(after.stdout)["storage"]["failing"], after.stdout
+    assert code == 0
+    assert assert_served_stored_once(db, feeds) > 2 * 8 + 10  # more than the feeds list
