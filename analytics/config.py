@@ -155,7 +155,12 @@ class DatabaseConfig(_Strict):
     # The collector waits this long for a reader to let go, then keeps the batch in the
     # spool (on disk) and writes it later: collection never stalls behind an analyst.
     spool_after: Duration = timedelta(seconds=10)
-    spool_dir: Path | None = None  # default: "spool" next to the database file
+    # Default: "spool" next to the database file. Any storage failure (a held file, a full
+    # or read-only disk, an I/O error) sends batches here, so it may live on another disk.
+    spool_dir: Path | None = None
+    # When neither the database nor the spool can be written, batches wait in memory up to
+    # about this many posts; beyond it polling stops (cursors stay put) until one recovers.
+    memory_backlog_posts: int = Field(default=50_000, ge=1)
     snapshot_path: Path | None = None  # default: "<name>-snapshot.duckdb" next to it
     snapshot_every: OptionalInterval = timedelta(hours=6)  # "off" to disable
     # Snapshots kept: the newest at snapshot_path, older ones timestamped beside it.

@@ -8,15 +8,20 @@ A source is unhealthy when it is:
   the silent zero that an error count never shows (a feed that changed address and now
   serves an empty page, a search that stopped matching). "Usual" is the source's own
   history: the 90th percentile of the gaps between its productive runs in the last 30 days;
-- **overdue**: it should have been polled long ago (the collector is not running).
+- **stalled**: a channel is more than twice its interval past its due time (and at least
+  ``STALL_MIN``): the collector is not running, or it is stuck. Due times live in
+  ``source_state``; batches waiting in the spool carry newer ones, which count too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import duckdb
+
+from analytics.models import SourceState
 
 FAILING_AFTER = 3
 # Silent when quiet for longer than this many usual gaps, and never sooner than SILENT_MIN.
@@ -24,10 +29,18 @@ SILENT_FACTOR = 3.0
 SILENT_MIN = timedelta(hours=6)
 # A usual gap needs this many productive runs to be measured at all.
 MIN_PRODUCTIVE_RUNS = 4
-# Overdue when the due time passed this long ago (plus one interval).
-OVERDUE_GRACE = timedelta(minutes=15)
+# Stalled when the due time passed more than this many intervals ago, and never sooner than
+# STALL_MIN (a poll with its retries may legitimately take a minute before it is stored).
+STALL_FACTOR = 2
+STALL_MIN = timedelta(minutes=1)
 
-UNHEALTHY = frozenset({"failing", "silent", "overdue"})
+UNHEALTHY = frozenset({"failing", "silent", "stalled"})
+
+
+def stall_limit(interval: timedelta) -> timedelta:
+    """How far past its due time a channel may be before it counts as stalled: the one
+    rule behind the collector's watchdog and `fanpulse status`."""
+    return max(interval * STALL_FACTOR, STALL_MIN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +56,7 @@ class SourceSpec:
 class SourceHealth:
     name: str
     kind: str
-    status: str  # ok | pending | retrying | failing | silent | overdue
+    status: str  # ok | pending | retrying | failing | silent | stalled
     detail: str
     channels: int
     failing_channels: int
@@ -67,6 +80,8 @@ SELECT source_name, count(*) AS channels,
        arg_max(last_error, last_attempt_at) FILTER (WHERE last_error IS NOT NULL)
 FROM source_state GROUP BY source_name
 """
+
+_DUE_SQL = "SELECT source_name, channel, next_due_at FROM source_state"
 
 # New items per source: in the last 24 h, per day over the 14 days before, and the gaps
 # between productive runs (runs that stored anything new) over the history window.
@@ -109,17 +124,55 @@ FROM gaps g FULL JOIN recent r USING (source_name) FULL JOIN usual u USING (sour
 
 
 def source_health(
-    con: duckdb.DuckDBPyConnection, specs: list[SourceSpec], now: datetime | None = None
+    con: duckdb.DuckDBPyConnection,
+    specs: list[SourceSpec],
+    now: datetime | None = None,
+    pending_states: Mapping[tuple[str, str], SourceState] | None = None,
 ) -> list[SourceHealth]:
-    """Judge every configured source from ``source_state`` and ``collection_runs``."""
+    """Judge every configured source from ``source_state`` and ``collection_runs``.
+
+    ``pending_states`` are channel states not stored yet (they wait in the spool with
+    their batches); a channel's due time is the later of the two.
+    """
     now = now or datetime.now(UTC)
     states = {row[0]: row[1:] for row in con.execute(_STATE_SQL, [FAILING_AFTER]).fetchall()}
     volumes = {row[0]: row[1:] for row in con.execute(_VOLUME_SQL, [now, now, now]).fetchall()}
-    return [_judge(spec, states.get(spec.name), volumes.get(spec.name), now) for spec in specs]
+    stalled = _stalled_channels(con, specs, now, pending_states or {})
+    return [
+        _judge(spec, states.get(spec.name), volumes.get(spec.name), now, stalled.get(spec.name))
+        for spec in specs
+    ]
+
+
+def _stalled_channels(
+    con: duckdb.DuckDBPyConnection,
+    specs: list[SourceSpec],
+    now: datetime,
+    pending: Mapping[tuple[str, str], SourceState],
+) -> dict[str, tuple[int, datetime]]:
+    """Per source: how many channels are stalled, and the earliest of their due times."""
+    due: dict[tuple[str, str], datetime | None] = {
+        (name, channel): next_due for name, channel, next_due in con.execute(_DUE_SQL).fetchall()
+    }
+    for key, state in pending.items():
+        stored = due.get(key)
+        if state.next_due_at is not None and (stored is None or state.next_due_at > stored):
+            due[key] = state.next_due_at
+    limits = {spec.name: stall_limit(spec.interval) for spec in specs}
+    stalled: dict[str, tuple[int, datetime]] = {}
+    for (name, _), next_due in due.items():
+        if name in limits and next_due is not None and now - next_due > limits[name]:
+            count, earliest = stalled.get(name, (0, next_due))
+            stalled[name] = (count + 1, min(earliest, next_due))
+    return stalled
 
 
 def _judge(
-    spec: SourceSpec, state: tuple | None, volume: tuple | None, now: datetime
+    spec: SourceSpec,
+    state: tuple | None,
+    volume: tuple | None,
+    now: datetime,
+    stalled: tuple[int, datetime] | None = None,
 ) -> SourceHealth:
     if state is None:
         return SourceHealth(
@@ -139,9 +192,13 @@ def _judge(
         status = "failing"
         since = f"since {last_success:%Y-%m-%d %H:%M} UTC" if last_success else "never succeeded"
         detail = f"{failing}/{channels} channels failing, {since}"
-    elif next_due is not None and next_due < now - spec.interval - OVERDUE_GRACE:
-        status = "overdue"
-        detail = f"due since {next_due:%Y-%m-%d %H:%M} UTC: is `fanpulse run` running?"
+    elif stalled is not None:
+        count, since = stalled
+        status = "stalled"
+        detail = (
+            f"{count}/{channels} channels due since {since:%Y-%m-%d %H:%M:%S} UTC, more than "
+            f"{_human(stall_limit(spec.interval))} late: is `fanpulse run` running?"
+        )
     elif quiet_limit is not None and last_new_at is not None and now - last_new_at > quiet_limit:
         status = "silent"
         detail = (

@@ -32,7 +32,7 @@ from analytics.store import DatabaseBusy, DatabaseMissing, load_states, run_quer
 from collector import database_cli
 from collector.logs import setup_logging
 from collector.matching import warn_dead_aliases
-from collector.runner import ChannelJob, collect_once
+from collector.runner import ChannelJob, OnceResult, collect_once_result
 from collector.sources import build_sources
 
 app = typer.Typer(
@@ -126,8 +126,33 @@ def collect(
         return
     with _user_errors():
         config = _load()
-        records = _collect_with_progress(config)
+        result = _collect_with_progress(config)
+    records = result.records
     _print_summary(records)
+    if result.spooled:
+        console.print(
+            f"{result.spooled} batches spooled; they will be stored by the next run "
+            f"(storage: {result.storage_error or 'the database could not be written'}).",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if result.rejected:
+        errors.print(
+            f"{result.rejected} batches were refused by the database and kept in "
+            f"{config.database.spool / 'rejected'} (see the log).",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if result.in_memory:
+        # Their channels' saved state did not move on, so nothing is skipped: the next
+        # run fetches the same posts again (unless a feed has rotated them out by then).
+        errors.print(
+            f"[bold red]storage failing:[/] {result.storage_error}; {result.in_memory} batches "
+            "could be neither stored nor spooled and are fetched again by the next run.",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
     failed = sum(1 for r in records if r.status == "error")
     if failed:
         errors.print(f"{failed} of {len(records)} channels failed (see the error column).")
@@ -147,7 +172,7 @@ def _progress_bar(label: str, *extra: ProgressColumn) -> Progress:
     )
 
 
-def _collect_with_progress(config: AppConfig) -> list[RunRecord]:
+def _collect_with_progress(config: AppConfig) -> OnceResult:
     progress = _progress_bar("Collecting", TextColumn("{task.description}"))
     task = progress.add_task("", total=None)
 
@@ -158,7 +183,7 @@ def _collect_with_progress(config: AppConfig) -> list[RunRecord]:
         progress.update(task, advance=1, description=record.source_name)
 
     with progress:
-        return asyncio.run(collect_once(config, on_start=started, on_done=done))
+        return asyncio.run(collect_once_result(config, on_start=started, on_done=done))
 
 
 def _print_summary(records: list[RunRecord]) -> None:
@@ -301,7 +326,8 @@ def _duration(seconds: float) -> str:
 def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (for monitoring).")] = False,
 ) -> None:
-    """Health of every source; exits 1 when one is failing, silent or overdue (for cron)."""
+    """Health of sources and storage; exits 1 when a source is failing, silent or stalled,
+    or storage is failing (for cron)."""
     from collector.status import collection_status, print_status, status_json
 
     with _user_errors():

@@ -1,8 +1,12 @@
 """Scheduled collection: each channel polled when due, until SIGTERM or Ctrl-C.
 
 APScheduler is only the clock. When a channel is due next lives in ``source_state``
-(decided by :mod:`collector.policy`), so a restart resumes where it stopped and a failing
-source stays backed off. Each channel is a one-shot job that re-arms itself after its run.
+(decided by :mod:`collector.policy`) and in this process's mirror of it, so a restart
+resumes where it stopped and a failing source stays backed off. One persistent interval
+job, the dispatcher, asks every second "which channels are due now?" and starts each one
+that is not already running; only a finished run moves a channel's due time on. No channel
+can leave the schedule: there is no per-channel job to be skipped or lost, and a watchdog
+reports (and re-arms) any channel more than twice its interval past due.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import asyncio
 import logging
 import random
 import signal
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -21,6 +26,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from analytics.config import AppConfig
 from analytics.damage import DatabaseDamaged
+from analytics.health import stall_limit
 from analytics.snapshot import write_snapshot
 from analytics.store import DatabaseBusy
 from collector.alerts import deliver, find_alerts
@@ -32,19 +38,23 @@ log = logging.getLogger(__name__)
 
 # A job that could not start on time (e.g. the machine slept) still runs when it can.
 MISFIRE_GRACE = timedelta(hours=6)
+# How often the dispatcher looks for due channels.
+TICK_SECONDS = 1.0
 # Spread polls by up to this share of the interval so sources do not fire in lockstep;
 # at start-up, over at most STARTUP_SPREAD so a fresh install collects at once.
 JITTER_SHARE = 0.1
 STARTUP_SPREAD = 20.0
-# A batch that could not be stored is fetched again after this many seconds.
+# A run that failed unexpectedly (a bug, not a source's failure) is retried this much later.
 STORE_RETRY = 60
 # On SIGTERM, running channels get this long to finish their batch before being cancelled.
 STOP_GRACE_SECONDS = 10.0
-# Spooled batches (the file was held by a reader) are offered to the database this often.
-SPOOL_FLUSH_SECONDS = 15
+# Batches waiting in the spool or in memory are offered to the database this often.
+SPOOL_FLUSH_SECONDS = 5
 # The first snapshot after start waits for the first collections to land.
 FIRST_SNAPSHOT_DELAY = timedelta(minutes=2)
 FIRST_ALERT_CHECK_DELAY = timedelta(minutes=1)
+
+Key = tuple[str, str]
 
 
 class Daemon:
@@ -60,15 +70,39 @@ class Daemon:
             },
         )
         self.scheduler.add_listener(self._on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
-        self.running: set[asyncio.Task[object]] = set()
+        self.jobs: dict[Key, ChannelJob] = {}
+        self.due: dict[Key, datetime] = {}  # the mirror of source_state.next_due_at, jittered
+        self.polls: dict[Key, asyncio.Task[None]] = {}  # channels being polled now
+        self.phase: dict[Key, tuple[str, float]] = {}  # "fetching"/"storing", since (monotonic)
+        self.running: set[asyncio.Task[object]] = set()  # snapshot, alerts, spool flush
         self.stopping = False
+        self.slots = config.collector.concurrency
+        self._late: set[Key] = set()  # channels the watchdog has warned about
+        settings = config.collector
+        # The longest a fetch can take with its retries, before it counts as stuck.
+        self._fetch_budget = (
+            settings.timeout.total_seconds() * (settings.retries + 1)
+            + settings.max_retry_wait.total_seconds() * settings.retries
+        )
+
+    def arm(self, now: datetime) -> None:
+        """Every channel's first due time: its saved one, or soon (spread) when it is past."""
+        for job in self.collector.jobs():
+            self.jobs[job.key] = job
+            due = self.collector.state_for(job).next_due_at
+            if due is None or due <= now:
+                self.due[job.key] = now + self._jitter(job, max_spread=STARTUP_SPREAD)
+            else:
+                self.due[job.key] = due + self._jitter(job)
 
     def start(self) -> None:
         now = datetime.now(UTC)
-        for job in self.collector.jobs():
-            due = self.collector.state_for(job).next_due_at
-            self._arm(job, due if due and due > now else now, max_jitter=STARTUP_SPREAD)
-        channels = len(self.scheduler.get_jobs())
+        self.arm(now)
+        for when in self.due.values():
+            self._wake_at(when)
+        self.scheduler.add_job(
+            self._dispatch, "interval", seconds=TICK_SECONDS, next_run_time=now, id="dispatch"
+        )
         self.scheduler.add_job(
             self._flush_spool, "interval", seconds=SPOOL_FLUSH_SECONDS, id="flush-spool"
         )
@@ -90,7 +124,133 @@ class Daemon:
                 id="snapshot",
             )
         self.scheduler.start()
-        log.info("scheduled %d channels", channels)
+        log.info("scheduled %d channels", len(self.jobs))
+
+    def _jitter(self, job: ChannelJob, max_spread: float | None = None) -> timedelta:
+        spread = self.collector.interval(job.source).total_seconds() * JITTER_SHARE
+        if max_spread is not None:
+            spread = min(spread, max_spread)
+        return timedelta(seconds=random.uniform(0, spread))
+
+    async def _dispatch(self) -> None:
+        """The clock's tick: the guarantee that every due channel is seen within a second."""
+        self._dispatch_now()
+
+    def _wake_at(self, when: datetime) -> None:
+        """Also look exactly when a channel falls due, so short intervals are kept to the
+        millisecond rather than rounded up to the next tick."""
+        delay = max(0.0, (when - datetime.now(UTC)).total_seconds())
+        asyncio.get_running_loop().call_later(delay, self._dispatch_now)
+
+    def _dispatch_now(self) -> None:
+        """Start every due channel that is not running, most overdue first."""
+        if self.stopping:
+            return
+        now = datetime.now(UTC)
+        self._watchdog(now)
+        if self.collector.polling_paused:
+            return  # nothing could keep a new batch: cursors stay where they are
+        free = self.slots - len(self.polls)
+        if free <= 0:
+            return
+        due = sorted(
+            (when, key) for key, when in self.due.items() if when <= now and key not in self.polls
+        )
+        for _, key in due[:free]:
+            self._start(self.jobs[key])
+
+    def _start(self, job: ChannelJob) -> None:
+        task = asyncio.create_task(self._run(job), name=f"poll {job.source.name} {job.channel}")
+        self.polls[job.key] = task
+        task.add_done_callback(lambda done, key=job.key: self._finished(key, done))
+
+    def _finished(self, key: Key, task: asyncio.Task[None]) -> None:
+        if self.polls.get(key) is task:
+            del self.polls[key]
+        self.phase.pop(key, None)
+        if not self.stopping:  # a slot is free: a channel waiting for one may start now
+            asyncio.get_running_loop().call_soon(self._dispatch_now)
+
+    def _watchdog(self, now: datetime) -> None:
+        """Re-arm any channel more than twice its interval past due, and say so."""
+        for key, job in self.jobs.items():
+            due = self.due.get(key)
+            if due is None:  # cannot happen by construction; never let a channel go
+                log.warning("channel %s %s had no due time; due now", job.source.name, job.channel)
+                self.due[key] = now
+                continue
+            limit = stall_limit(self.collector.interval(job.source))
+            late = now - due
+            if late <= limit:
+                self._late.discard(key)
+                continue
+            task = self.polls.get(key)
+            phase, since = self.phase.get(key, ("starting", time.monotonic()))
+            running_for = time.monotonic() - since
+            if task is not None and phase == "fetching" and running_for > self._fetch_budget:
+                # Nothing fetched is kept yet and the state has not moved: safe to redo.
+                log.warning(
+                    "stalled: %s %s has been fetching for %.0fs, %s past due; cancelled and "
+                    "re-armed to poll again now",
+                    job.source.name,
+                    job.channel,
+                    running_for,
+                    _seconds(late),
+                )
+                task.cancel()
+                self.due[key] = datetime.now(UTC)
+                self._late.add(key)
+            elif key not in self._late:
+                self._late.add(key)
+                log.warning(
+                    "stalled: %s %s is %s past due (limit %s); %s",
+                    job.source.name,
+                    job.channel,
+                    _seconds(late),
+                    _seconds(limit),
+                    self._why_late(task, phase, running_for),
+                )
+
+    def _why_late(self, task: asyncio.Task[None] | None, phase: str, running_for: float) -> str:
+        if task is not None and phase == "storing":
+            # The batch is already with the writer, which stores, spools or keeps it: waiting
+            # for it loses nothing, while polling again would only queue the same posts.
+            return f"its batch has waited {running_for:.0f}s to be stored"
+        if task is not None:
+            return f"its poll has run for {running_for:.0f}s"
+        if self.collector.polling_paused:
+            return "polling is paused while batches wait in memory (storage failing)"
+        return f"it runs as soon as one of the {self.slots} polling slots frees"
+
+    async def _run(self, job: ChannelJob) -> None:
+        key = job.key
+        self.phase[key] = ("fetching", time.monotonic())
+
+        def fetched() -> None:
+            self.phase[key] = ("storing", time.monotonic())
+
+        try:
+            await self.collector.run(job, on_fetched=fetched)
+        except asyncio.CancelledError:
+            if not self.stopping:
+                raise  # the watchdog gave up on it and has re-armed it
+            # Abandoned on shutdown before its batch was written: nothing half-stored,
+            # and the channel's saved state still says it is due, so it runs next start.
+            log.info("abandoned %s on shutdown", job.source.name)
+            return
+        except Exception:
+            # A bug, not a source's failure or storage's (both are values by now): the
+            # state did not advance, so the retry fetches the same posts.
+            log.exception("run of %s failed; retrying in %ss", job.source.name, STORE_RETRY)
+            retry_at = datetime.now(UTC) + timedelta(seconds=STORE_RETRY)
+            self.due[key] = retry_at + self._jitter(job, max_spread=STORE_RETRY * JITTER_SHARE)
+            self._wake_at(self.due[key])
+            return
+        due = self.collector.state_for(job).next_due_at
+        if due is None:  # a source that saved no state: its interval from now
+            due = datetime.now(UTC) + self.collector.interval(job.source)
+        self.due[key] = due + self._jitter(job)
+        self._wake_at(self.due[key])
 
     def _first_snapshot(self, now: datetime, every: timedelta) -> datetime:
         snapshot = self.config.database.snapshot
@@ -101,13 +261,15 @@ class Daemon:
         return now + FIRST_SNAPSHOT_DELAY
 
     async def _flush_spool(self) -> None:
-        if self.stopping or not self.collector.spool.pending():
+        """Offer spooled and in-memory batches to the database (and prepare it, when the
+        file was held at start-up); a failure is recorded as storage health, not raised."""
+        if self.stopping or not self.collector.needs_catch_up:
             return
         with self._tracked():
-            try:
-                await self.collector.flush_spool_async()
-            except DatabaseBusy as exc:
-                log.info("spooled batches still wait: %s", exc)
+            if not await self.collector.catch_up():
+                log.info(
+                    "batches still wait for the database: %s", self.collector.health.report.reason
+                )
 
     async def _check_alerts(self) -> None:
         """Record new spikes and unhealthy sources, then send what is undelivered."""
@@ -165,52 +327,6 @@ class Daemon:
             if task is not None:
                 self.running.discard(task)
 
-    def _arm(self, job: ChannelJob, when: datetime, max_jitter: float | None = None) -> None:
-        spread = self.collector.interval(job.source).total_seconds() * JITTER_SHARE
-        if max_jitter is not None:
-            spread = min(spread, max_jitter)
-        jitter = timedelta(seconds=random.uniform(0, spread))
-        self.scheduler.add_job(
-            self._run,
-            "date",
-            run_date=when + jitter,
-            args=[job],
-            id=f"{job.source.name}|{job.channel}",
-            name=job.source.name,
-            replace_existing=True,
-        )
-
-    async def _run(self, job: ChannelJob) -> None:
-        if self.stopping:
-            return
-        stored = False
-        try:
-            with self._tracked():
-                await self.collector.run(job)
-            stored = True
-        except asyncio.CancelledError:
-            if not self.stopping:
-                raise
-            # Abandoned on shutdown before its batch was written: nothing half-stored,
-            # and the channel's saved state still says it is due, so it runs next start.
-            log.info("abandoned %s on shutdown", job.source.name)
-        except Exception:
-            # The batch could be neither stored nor spooled (e.g. the disk is full).
-            # The channel's state did not advance, so the retry fetches the same posts.
-            log.exception("could not store %s; retrying in %ss", job.source.name, STORE_RETRY)
-        finally:
-            # When stopping, nothing more is armed: saved due times resume on the next start.
-            if not self.stopping:
-                self._rearm(job, stored)
-
-    def _rearm(self, job: ChannelJob, stored: bool) -> None:
-        due = self.collector.state_for(job).next_due_at
-        if stored and due is not None:
-            self._arm(job, due)
-        else:
-            retry_at = datetime.now(UTC) + timedelta(seconds=STORE_RETRY)
-            self._arm(job, retry_at, max_jitter=STORE_RETRY * JITTER_SHARE)
-
     def _on_event(self, event: JobExecutionEvent) -> None:
         if event.code == EVENT_JOB_MISSED:
             log.warning("job %s missed its time %s", event.job_id, event.scheduled_run_time)
@@ -221,19 +337,32 @@ class Daemon:
         """Stop taking work, give running batches time to finish, then cancel them."""
         self.stopping = True
         self.scheduler.pause()  # shutdown() would cancel running jobs at once
-        if self.running:
-            log.info("waiting for %d running channels to finish", len(self.running))
-            _, pending = await asyncio.wait(set(self.running), timeout=STOP_GRACE_SECONDS)
+        work = set(self.running) | set(self.polls.values())
+        if work:
+            log.info("waiting for %d running channels to finish", len(work))
+            _, pending = await asyncio.wait(work, timeout=STOP_GRACE_SECONDS)
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
         # Batches already handed to the writer are stored (or spooled) before exit; any it
         # could not reach in time were never stored, so their channels are fetched again.
+        # Batches held in memory (neither database nor spool writable) get one last try.
         try:
             await asyncio.wait_for(self.collector.drain(), timeout=STOP_GRACE_SECONDS)
         except TimeoutError:
             log.warning("stopped before every fetched batch was stored; they are fetched again")
+        if self.collector.backlog and not await self.collector.catch_up():
+            log.error(
+                "%d batches could be neither stored nor spooled (%s); their channels' saved "
+                "state did not move, so the next start fetches them again",
+                len(self.collector.backlog),
+                self.collector.health.report.reason,
+            )
         self.scheduler.shutdown(wait=False)
+
+
+def _seconds(delta: timedelta) -> str:
+    return f"{delta.total_seconds():.0f}s"
 
 
 async def run_daemon(config: AppConfig, stop: asyncio.Event | None = None) -> None:

@@ -8,12 +8,18 @@ and every other channel carries on. Writes go through one lock, one transaction 
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import os
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+
+import duckdb
+import pyarrow as pa
 
 from analytics.config import AppConfig
 from analytics.models import Attention, RunBatch, RunRecord, SourceState
@@ -32,12 +38,18 @@ from collector.pipeline import process_posts
 from collector.policy import next_due
 from collector.sources import Source, SourceError, build_sources
 from collector.spool import Spool, SpoolFileError
+from collector.storage_health import StorageHealth
 
 log = logging.getLogger(__name__)
 
 MAX_ERROR_CHARS = 500
 # At most this many batches in one group commit.
 MAX_GROUP = 100
+# While storage is failing, a write waits at most this long for the file before the batch
+# is spooled: a hold of minutes must not slow polling down.
+PROBE_LOCK_TIMEOUT = 1.0
+# Where a fetched batch went.
+STORED, SPOOLED, IN_MEMORY, REJECTED = "stored", "spooled", "in memory", "rejected"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +62,52 @@ class ChannelJob:
         return (self.source.name, self.channel)
 
 
+class StorageFailed(Exception):
+    """Storing stopped on a storage failure; the batches before ``len(outcomes)`` were
+    handled (stored or set aside) and the rest were not."""
+
+    def __init__(self, cause: BaseException, outcomes: list[str]) -> None:
+        super().__init__(describe_failure(cause))
+        self.cause = cause
+        self.outcomes = outcomes
+
+
+# A write refused because of the batch itself (a value the schema rejects): that batch is
+# set aside and the others go on. Any other error is the storage's (a held file, a full or
+# read-only disk, an I/O error, a damaged file): the batch is kept for later, never dropped.
+_BATCH_ERRORS = (
+    duckdb.ConstraintException,
+    duckdb.ConversionException,
+    duckdb.OutOfRangeException,
+    duckdb.TypeMismatchException,
+    pa.ArrowException,
+    ValueError,
+    TypeError,
+)
+
+
+def is_storage_failure(exc: BaseException) -> bool:
+    return not isinstance(exc, _BATCH_ERRORS) or isinstance(exc, OSError)
+
+
+def describe_failure(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.errno is not None:
+        detail = exc.strerror or os.strerror(exc.errno)
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{errno.errorcode.get(exc.errno, exc.errno)}: {detail}{where}"
+    if isinstance(exc, DatabaseBusy):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS]
+
+
 class Collector:
-    """Holds what runs share: config, fetcher, matcher, saved states and the write lock."""
+    """Holds what runs share: config, fetcher, matcher, saved states and the write lock.
+
+    Where a fetched batch goes: the database; else (any storage failure) the spool; else
+    (the spool cannot be written either) an in-memory backlog. Older batches always reach
+    the database first, so a channel's newer state is never overwritten by an older one:
+    spool files are older than the memory backlog, which is older than new batches.
+    """
 
     def __init__(self, config: AppConfig, fetcher: Fetcher, sources: Sequence[Source]) -> None:
         self.config = config
@@ -60,31 +116,57 @@ class Collector:
         self.matcher = Matcher(config.watchlist)
         self.states: dict[tuple[str, str], SourceState] = {}
         self.spool = Spool(config.database.spool)
+        self.health = StorageHealth(config.database)
+        self.backlog: list[RunBatch] = []  # neither stored nor spooled, oldest first
+        self.prepared = False  # schema migrated and saved states loaded
         self.write_lock = asyncio.Lock()
-        self._queue: list[tuple[RunBatch, asyncio.Future[bool]]] = []
+        self._queue: list[tuple[RunBatch, asyncio.Future[str]]] = []
         self._writer: asyncio.Task[None] | None = None
         self._lock_timeout = config.database.lock_timeout.total_seconds()
         self._spool_after = config.database.spool_after.total_seconds()
+        self._backlog_cap = config.database.memory_backlog_posts
+        self._paused_logged = False
+        self._spool_error: str | None = None  # why the spool refused the latest batch
+        self.outcomes: Counter[str] = Counter()  # where this process's batches went
 
     def prepare(self) -> None:
         """Create/upgrade the database, sync entities, load saved state (blocking).
 
-        Batches left in the spool are stored first; if the file is still held, their
-        channel states are taken from the spool so nothing is fetched twice or skipped.
+        Batches left in the spool are stored first. If the file cannot be opened (held
+        read-write by another process, a full or read-only disk), collection starts anyway:
+        channel states come from the spool, batches are spooled, and the database is
+        prepared once it can be written.
         """
-        path = self.config.database_path
-        prepare_database(path, self.config.watchlist.entities(), self._lock_timeout)
         try:
-            self.flush_spool()
-        except DatabaseBusy as exc:
-            log.warning("spooled batches wait for the database: %s", exc)
-        self.states = load_states(path, self._lock_timeout)
+            self._prepare_database(self._spool_after)
+        except Exception as exc:
+            if not is_storage_failure(exc):
+                raise
+            log.warning(
+                "database %s cannot be written yet (%s); collecting into the spool %s",
+                self.config.database_path,
+                describe_failure(exc),
+                self.spool.directory,
+            )
+            self._record_health(describe_failure(exc))
         for file in self.spool.pending():
             try:
                 for state in self.spool.load(file).states:
                     self.states[(state.source_name, state.channel)] = state
             except SpoolFileError as exc:
                 self.spool.reject(file, str(exc))
+
+    def _prepare_database(self, lock_timeout: float) -> None:
+        """Migrate, store what the spool holds, and load saved states, once; states
+        already known here (from the spool or from polls since) are newer."""
+        if self.prepared:
+            return
+        path = self.config.database_path
+        prepare_database(path, self.config.watchlist.entities(), lock_timeout)
+        self.flush_spool(lock_timeout)
+        for key, state in load_states(path, lock_timeout).items():
+            self.states.setdefault(key, state)
+        self.prepared = True
 
     def jobs(self) -> list[ChannelJob]:
         return [
@@ -99,15 +181,32 @@ class Collector:
             source_name=job.source.name, channel=job.channel, source=job.source.kind
         )
 
-    async def run(self, job: ChannelJob) -> RunRecord:
+    @property
+    def backlog_posts(self) -> int:
+        return sum(max(1, len(batch.posts)) for batch in self.backlog)
+
+    @property
+    def polling_paused(self) -> bool:
+        """The memory backlog is over its cap: polling waits, so cursors stay put."""
+        return self.backlog_posts > self._backlog_cap
+
+    @property
+    def needs_catch_up(self) -> bool:
+        """Something waits for the database: spooled or in-memory batches, or preparing."""
+        return bool(self.backlog) or not self.prepared or bool(self.spool.pending())
+
+    async def run(self, job: ChannelJob, on_fetched: Callable[[], None] | None = None) -> RunRecord:
         """Fetch, process and store one channel; never raises for a source's failure.
 
-        The channel's state (ETag, cursor, due time) advances only once its batch is
-        stored or spooled: if both fail, the next poll fetches the same posts again.
+        The channel's state (ETag, cursor, due time) advances only together with its
+        batch: stored, spooled, or held in memory while neither can be written.
         """
         clock = time.monotonic()
         batch = await self.fetch(job)
-        spooled = await self.save(batch)
+        if on_fetched:
+            on_fetched()
+        outcome = await self.save(batch)
+        self.outcomes[outcome] += 1
         for state in batch.states:
             self.states[(state.source_name, state.channel)] = state
         run = batch.run
@@ -117,7 +216,7 @@ class Collector:
             run.channel,
             run.status,
             run.fetched,
-            "spooled" if spooled else run.inserted,
+            run.inserted if outcome == STORED else outcome,
             run.off_topic,
             time.monotonic() - clock,
             f" error={run.error!r}" if run.error else "",
@@ -173,14 +272,14 @@ class Collector:
         )
         return RunBatch(run=run, posts=posts, states=[saved_state], attention=attention)
 
-    async def save(self, batch: RunBatch) -> bool:
-        """Store the batch, or spool it if the file stays held; True when spooled.
+    async def save(self, batch: RunBatch) -> str:
+        """Store the batch, or keep it (spool, else memory); return where it went.
 
         Batches that finish while a write is under way are stored together in the next
         transaction (a group commit): opening the file and committing cost ~30 ms, so a
         cycle of 200 feeds would otherwise spend seconds queueing for the file.
         """
-        done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        done: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         self._queue.append((batch, done))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_queued())
@@ -191,10 +290,11 @@ class Collector:
             group, self._queue = self._queue[:MAX_GROUP], self._queue[MAX_GROUP:]
             async with self.write_lock:
                 try:
-                    outcomes = await asyncio.to_thread(
-                        self._store_or_spool, [batch for batch, _ in group]
+                    outcomes: list[str | BaseException] = list(
+                        await asyncio.to_thread(self._store_or_keep, [b for b, _ in group])
                     )
-                except Exception as exc:  # e.g. the spool's disk is full: each run reports it
+                except Exception as exc:  # a bug here must not hang the waiting runs
+                    log.exception("writing a group of %d batches failed", len(group))
                     outcomes = [exc] * len(group)
             for (_, done), outcome in zip(group, outcomes, strict=True):
                 if isinstance(outcome, BaseException):
@@ -203,69 +303,175 @@ class Collector:
                     done.set_result(outcome)
 
     async def drain(self) -> None:
-        """Wait until every queued batch is stored or spooled (before shutting down)."""
+        """Wait until every queued batch is stored or kept (before shutting down)."""
         if self._writer is not None:
             await asyncio.gather(self._writer, return_exceptions=True)
 
-    def _store_or_spool(self, batches: list[RunBatch]) -> list[bool | Exception]:
-        """Store the group; per batch, True if spooled, False if stored, or its error."""
-        try:
-            # Older spooled batches go first, so a channel's newer state is never
-            # overwritten by an older one.
-            self.flush_spool()
-            return self._save_group(batches)
-        except DatabaseBusy as exc:
-            for batch in batches:
-                path = self.spool.put(batch)
-                log.warning("database held by another process (%s); spooled %s", exc, path.name)
-            return [True] * len(batches)
+    def _store_or_keep(self, batches: list[RunBatch]) -> list[str]:
+        """Store the group after everything older; on a storage failure keep it instead.
 
-    def _save_group(self, batches: list[RunBatch]) -> list[bool | Exception]:
-        path = self.config.database_path
+        While storage is failing, each attempt waits for the file only briefly, so a long
+        hold does not slow polling down: batches go to the spool at once.
+        """
         try:
-            save_batches(path, batches, lock_timeout=self._spool_after)
-            return [False] * len(batches)
-        except DatabaseBusy:
-            raise
-        except Exception as exc:
-            if len(batches) == 1:
-                return [exc]
-            # One bad batch must not fail the others it happened to be grouped with.
-            log.warning("a group of %d batches failed (%s); storing one by one", len(batches), exc)
-        outcomes: list[bool | Exception] = []
-        for batch in batches:
-            try:
-                save_batches(path, [batch], lock_timeout=self._spool_after)
-                outcomes.append(False)
-            except DatabaseBusy:
-                outcomes.append(self._spool_one(batch))
-            except Exception as exc:
-                outcomes.append(exc)
+            self._catch_up(self._write_timeout())
+            outcomes = self._store_in_order(batches, self._write_timeout())
+        except StorageFailed as exc:
+            handled = exc.outcomes
+            kept = self._keep(batches[len(handled) :]) if len(handled) < len(batches) else []
+            # A failure while catching up leaves ``handled`` empty: all of them are kept.
+            self._record_health(str(exc))
+            return handled + kept
+        self._record_health(None)
         return outcomes
 
-    def _spool_one(self, batch: RunBatch) -> bool:
-        path = self.spool.put(batch)
-        log.warning("database held by another process; spooled %s", path.name)
-        return True
+    def _write_timeout(self) -> float:
+        if self.health.failing:
+            return min(self._spool_after, PROBE_LOCK_TIMEOUT)
+        return self._spool_after
 
-    def flush_spool(self) -> int:
+    def _catch_up(self, lock_timeout: float) -> None:
+        """Prepare the database if still needed, then store the spool and the memory
+        backlog in order. Raises StorageFailed; what was stored stays stored."""
+        try:
+            self._prepare_database(lock_timeout)
+            self.flush_spool(lock_timeout)
+        except StorageFailed:
+            raise
+        except Exception as exc:
+            if not is_storage_failure(exc):
+                raise
+            raise StorageFailed(exc, []) from exc
+        while self.backlog:
+            chunk = self.backlog[:MAX_GROUP]
+            try:
+                self._store_in_order(chunk, lock_timeout)
+            except StorageFailed as exc:
+                del self.backlog[: len(exc.outcomes)]
+                raise StorageFailed(exc.cause, []) from exc.cause
+            del self.backlog[: len(chunk)]
+
+    def _store_in_order(self, batches: list[RunBatch], lock_timeout: float) -> list[str]:
+        """Store ``batches`` in one transaction, or one by one when one of them is refused
+        for its own content (that one is set aside in the spool's ``rejected/``)."""
+        if not batches:
+            return []
+        path = self.config.database_path
+        try:
+            save_batches(path, batches, lock_timeout=lock_timeout)
+            return [STORED] * len(batches)
+        except Exception as exc:
+            if is_storage_failure(exc):
+                raise StorageFailed(exc, []) from exc
+            if len(batches) == 1:
+                return [self._set_aside(batches[0], exc, [])]
+            log.warning("a group of %d batches failed (%s); storing one by one", len(batches), exc)
+        outcomes: list[str] = []
+        for batch in batches:
+            try:
+                save_batches(path, [batch], lock_timeout=lock_timeout)
+                outcomes.append(STORED)
+            except Exception as exc:
+                if is_storage_failure(exc):
+                    raise StorageFailed(exc, outcomes) from exc
+                outcomes.append(self._set_aside(batch, exc, outcomes))
+        return outcomes
+
+    def _set_aside(self, batch: RunBatch, exc: BaseException, outcomes: list[str]) -> str:
+        try:
+            self.spool.reject_batch(batch, describe_failure(exc))
+        except OSError as write_error:
+            raise StorageFailed(write_error, outcomes) from write_error
+        return REJECTED
+
+    def _keep(self, batches: list[RunBatch]) -> list[str]:
+        """Spool ``batches``; what the spool refuses waits in memory, in order."""
+        self._backlog_to_spool()
+        outcomes: list[str] = []
+        for index, batch in enumerate(batches):
+            if self.backlog:  # something older waits in memory: keep the order
+                self.backlog.extend(batches[index:])
+                outcomes += [IN_MEMORY] * (len(batches) - index)
+                break
+            try:
+                path = self.spool.put(batch)
+            except OSError as exc:
+                log.error(
+                    "cannot spool the batch of %s either (%s); keeping it in memory",
+                    batch.run.source_name,
+                    describe_failure(exc),
+                )
+                self._spool_error = describe_failure(exc)
+                self.backlog.append(batch)
+                outcomes.append(IN_MEMORY)
+                continue
+            log.warning("storage failing; spooled %s", path.name)
+            outcomes.append(SPOOLED)
+        self._check_backlog_cap()
+        return outcomes
+
+    def _backlog_to_spool(self) -> None:
+        while self.backlog:
+            try:
+                self.spool.put(self.backlog[0])
+            except OSError as exc:
+                self._spool_error = describe_failure(exc)
+                return
+            self.backlog.pop(0)
+            self._spool_error = None
+            self._check_backlog_cap()
+
+    def _check_backlog_cap(self) -> None:
+        paused = self.polling_paused
+        if paused and not self._paused_logged:
+            log.error(
+                "%d batches (%d posts) wait in memory, over database.memory_backlog_posts "
+                "(%d): polling stops until the database or the spool can be written again",
+                len(self.backlog),
+                self.backlog_posts,
+                self._backlog_cap,
+            )
+        elif not paused and self._paused_logged:
+            log.warning("memory backlog down to %d batches; polling resumes", len(self.backlog))
+        self._paused_logged = paused
+
+    def _record_health(self, reason: str | None) -> None:
+        if self.backlog and self._spool_error:
+            reason = f"{reason or 'the database cannot be written'}; spool: {self._spool_error}"
+        self.health.update(
+            reason,
+            memory_batches=len(self.backlog),
+            memory_posts=self.backlog_posts,
+            polling_paused=self.polling_paused,
+        )
+
+    def flush_spool(self, lock_timeout: float | None = None) -> int:
         """Store spooled batches in order (blocking); return how many were stored.
 
-        Raises DatabaseBusy if the file is still held; what was stored stays stored.
+        Raises on a storage failure (DatabaseBusy, OSError, …); what was stored stays
+        stored. A file that cannot be read back, or that the database refuses for its own
+        content, is moved to ``rejected/`` and the others go on.
         """
         files = self.spool.pending()
         if not files:
             return 0
         stored = 0
-        with connect(self.config.database_path, lock_timeout=self._spool_after) as con:
+        timeout = self._spool_after if lock_timeout is None else lock_timeout
+        with connect(self.config.database_path, lock_timeout=timeout) as con:
             for file in files:
                 try:
                     batch = self.spool.load(file)
                 except SpoolFileError as exc:
                     self.spool.reject(file, str(exc))
                     continue
-                with transaction(con):
-                    store_batches(con, [batch])
+                try:
+                    with transaction(con):
+                        store_batches(con, [batch])
+                except Exception as exc:
+                    if is_storage_failure(exc):
+                        raise
+                    self.spool.reject(file, describe_failure(exc))
+                    continue
                 # Removed after the commit: a crash in between stores it again, and
                 # the batch id makes that second store a no-op.
                 self.spool.remove(file)
@@ -273,9 +479,31 @@ class Collector:
         log.info("stored %d spooled batches", stored)
         return stored
 
-    async def flush_spool_async(self) -> int:
+    async def catch_up(self) -> bool:
+        """Offer what waits (spool, memory) to the database; True when nothing waits."""
         async with self.write_lock:
-            return await asyncio.to_thread(self.flush_spool)
+            return await asyncio.to_thread(self._catch_up_and_record)
+
+    def _catch_up_and_record(self) -> bool:
+        try:
+            self._catch_up(self._write_timeout())
+        except StorageFailed as exc:
+            self._backlog_to_spool()  # the spool may work again even if the database does not
+            self._record_health(str(exc))
+            return False
+        self._record_health(None)
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class OnceResult:
+    """What one pass over every channel did."""
+
+    records: list[RunRecord]
+    spooled: int  # batches of this pass waiting in the spool for the next run
+    in_memory: int  # batches neither stored nor spooled: lost when the process ends
+    rejected: int  # batches the database refused for their content, kept in rejected/
+    storage_error: str | None  # why storing failed, when it did
 
 
 async def collect_once(
@@ -286,6 +514,18 @@ async def collect_once(
     fetcher: Fetcher | None = None,
 ) -> list[RunRecord]:
     """Run every enabled source's channels once, concurrently; return their run records."""
+    result = await collect_once_result(config, on_start=on_start, on_done=on_done, fetcher=fetcher)
+    return result.records
+
+
+async def collect_once_result(
+    config: AppConfig,
+    *,
+    on_start: Callable[[list[ChannelJob]], None] | None = None,
+    on_done: Callable[[RunRecord], None] | None = None,
+    fetcher: Fetcher | None = None,
+) -> OnceResult:
+    """:func:`collect_once`, also saying where the batches went when storing failed."""
     sources = build_sources(config)
     async with fetcher or Fetcher(config.collector) as shared:
         collector = Collector(config, shared, sources)
@@ -300,4 +540,13 @@ async def collect_once(
                 on_done(record)
             return record
 
-        return list(await asyncio.gather(*(run_and_report(job) for job in jobs)))
+        records = list(await asyncio.gather(*(run_and_report(job) for job in jobs)))
+        if collector.backlog:
+            await collector.catch_up()  # one last chance before memory is gone
+    return OnceResult(
+        records=records,
+        spooled=collector.outcomes[SPOOLED],
+        in_memory=len(collector.backlog),
+        rejected=collector.outcomes[REJECTED],
+        storage_error=collector.health.report.reason,
+    )

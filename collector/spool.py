@@ -1,11 +1,13 @@
 """A durable on-disk queue of batches the database could not take yet.
 
-When a reader holds the DuckDB file longer than ``database.spool_after`` (an analyst's
-open session), the collector writes the batch here instead of dropping it, moves on, and
-stores it later. Each batch is one JSON file, written to a temporary name, synced and then
-renamed, so a killed process leaves either a whole file or none. File names sort in the
-order batches were spooled, which is the order they must be stored in (a channel's later
-state must not be overwritten by an earlier one).
+When the database cannot take a batch — a reader holds the DuckDB file longer than
+``database.spool_after`` (an analyst's open session), its disk is full or read-only, an I/O
+error — the collector writes the batch here instead of dropping it, moves on, and stores it
+later. ``database.spool_dir`` may live on another disk than the database for that reason.
+Each batch is one JSON file, written to a temporary name, synced and then renamed, so a
+killed process leaves either a whole file or none. File names sort in the order batches were
+spooled, which is the order they must be stored in (a channel's later state must not be
+overwritten by an earlier one).
 """
 
 from __future__ import annotations
@@ -58,21 +60,28 @@ class Spool:
             self._sequence += 1
             name = f"{time.time_ns():020d}-{os.getpid()}-{self._sequence:06d}.json"
         final = self.directory / name
-        temporary = final.with_suffix(".tmp")
-        data = json.dumps(encode_batch(batch), ensure_ascii=False).encode("utf-8")
-        with temporary.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.rename(final)
-        _sync_directory(self.directory)
+        _write_durably(final, encode_batch(batch))
         return final
 
     def pending(self) -> list[Path]:
         """Spooled batch files, oldest first (unfinished ``.tmp`` files are not batches)."""
         if not self.directory.is_dir():
             return []
-        return sorted(self.directory.glob("*.json"))
+        # Batch files are named by the time they were spooled; other files are not batches.
+        return sorted(p for p in self.directory.glob("*.json") if p.name[:1].isdigit())
+
+    def latest_states(self) -> dict[tuple[str, str], SourceState]:
+        """The newest channel states the spooled batches carry (they are newer than the
+        database's until stored); unreadable files are skipped here, rejected when stored."""
+        states: dict[tuple[str, str], SourceState] = {}
+        for file in self.pending():
+            try:
+                batch = self.load(file)
+            except (SpoolFileError, OSError):
+                continue
+            for state in batch.states:
+                states[(state.source_name, state.channel)] = state
+        return states
 
     def oldest_age(self) -> float | None:
         """Seconds since the oldest waiting batch was spooled, or None when empty."""
@@ -99,6 +108,42 @@ class Spool:
         path.rename(target)
         log.error("spooled batch %s cannot be stored (%s); kept in %s", path.name, reason, target)
         return target
+
+    def reject_batch(self, batch: RunBatch, reason: str) -> Path:
+        """Keep a batch the database refused for its own content (never a storage failure)
+        aside in ``rejected/``, so its channel moves on and a person can look at it."""
+        rejected = self.directory / REJECTED
+        rejected.mkdir(parents=True, exist_ok=True)
+        with self._lock:
+            self._sequence += 1
+            name = f"{time.time_ns():020d}-{os.getpid()}-{self._sequence:06d}.json"
+        target = rejected / name
+        _write_durably(target, {**encode_batch(batch), "rejected_because": reason})
+        log.error(
+            "batch of %s (%s) cannot be stored (%s); kept in %s",
+            batch.run.source_name,
+            batch.run.channel,
+            reason,
+            target,
+        )
+        return target
+
+
+def _write_durably(final: Path, content: dict[str, Any]) -> None:
+    """Temporary file, fsync, rename, fsync the directory: a whole file or none, even when
+    the process is killed; a failed write (disk full) leaves no partial file behind."""
+    temporary = final.with_suffix(".tmp")
+    data = json.dumps(content, ensure_ascii=False).encode("utf-8")
+    try:
+        with temporary.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.rename(final)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise
+    _sync_directory(final.parent)
 
 
 def _sync_directory(directory: Path) -> None:
@@ -129,6 +174,7 @@ def _time(value: str | None) -> datetime | None:
 
 
 def decode_batch(data: dict[str, Any]) -> RunBatch:
+    data = {key: value for key, value in data.items() if key != "rejected_because"}
     if data.get("format") not in (_UNQUALIFIED_IDS_FORMAT, FORMAT_VERSION):
         raise ValueError(f"unknown spool format {data.get('format')!r}")
     upgrade_ids = data["format"] == _UNQUALIFIED_IDS_FORMAT

@@ -1,5 +1,5 @@
-"""`fanpulse status`: every source's health, plus the spool and the snapshot, for people and
-for monitoring (exit status, ``--json``)."""
+"""`fanpulse status`: every source's health, plus storage, the spool and the snapshot, for
+people and for monitoring (exit status, ``--json``)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from analytics.health import SourceHealth, SourceSpec, source_health
 from analytics.store import connect
 from collector.sources import build_sources
 from collector.spool import Spool
+from collector.storage_health import StorageReport, read_storage_health
 
 # Batches waiting longer than this mean a reader has held the file far too long.
 SPOOL_STALE = timedelta(hours=1)
@@ -27,7 +28,7 @@ _COLOURS = {
     "retrying": "yellow",
     "failing": "red",
     "silent": "red",
-    "overdue": "red",
+    "stalled": "red",
 }
 
 
@@ -37,6 +38,7 @@ class StatusReport:
     spooled: int
     spool_oldest: timedelta | None
     snapshot_taken_at: datetime | None
+    storage: StorageReport = StorageReport(failing=False)
 
     @property
     def spool_stale(self) -> bool:
@@ -44,7 +46,11 @@ class StatusReport:
 
     @property
     def healthy(self) -> bool:
-        return all(s.healthy for s in self.sources) and not self.spool_stale
+        return (
+            all(s.healthy for s in self.sources)
+            and not self.spool_stale
+            and not self.storage.failing
+        )
 
 
 def source_specs(config: AppConfig) -> list[SourceSpec]:
@@ -65,17 +71,17 @@ def _idle_sources(config: AppConfig) -> dict[str, str]:
 
 
 def collection_status(config: AppConfig, now: datetime | None = None) -> StatusReport:
+    spool = Spool(config.database.spool)
     with connect(
         config.database_path,
         read_only=True,
         lock_timeout=config.database.lock_timeout.total_seconds(),
     ) as con:
-        sources = source_health(con, source_specs(config), now)
+        sources = source_health(con, source_specs(config), now, spool.latest_states())
     idle = _idle_sources(config)
     sources = [
         replace(s, status="idle", detail=idle[s.name]) if s.name in idle else s for s in sources
     ]
-    spool = Spool(config.database.spool)
     oldest = spool.oldest_age()
     snapshot = config.database.snapshot
     return StatusReport(
@@ -85,6 +91,7 @@ def collection_status(config: AppConfig, now: datetime | None = None) -> StatusR
         snapshot_taken_at=(
             datetime.fromtimestamp(snapshot.stat().st_mtime, UTC) if snapshot.exists() else None
         ),
+        storage=read_storage_health(config.database),
     )
 
 
@@ -125,10 +132,24 @@ def print_status(console: Console, report: StatusReport) -> None:
         age = report.spool_oldest or timedelta()
         console.print(
             f"{report.spooled} batches wait in the spool (oldest {age.total_seconds() / 60:.0f}"
-            " min): a reader is holding the database file."
+            " min): the database file is held by another process or cannot be written."
             + (" [red]Too long: close long analyst sessions.[/]" if report.spool_stale else "")
         )
     console.print(f"Snapshot for analysts: {_when(report.snapshot_taken_at)}")
+    storage = report.storage
+    if storage.failing:
+        console.print(
+            f"[red]storage failing:[/] {escape(storage.reason or 'unknown reason')}"
+            + (f" (since {_when(storage.since)} UTC)" if storage.since else ""),
+            soft_wrap=True,
+        )
+        if storage.memory_batches:
+            console.print(
+                f"[red]{storage.memory_batches} batches ({storage.memory_posts} posts) wait in "
+                "the collector's memory: neither the database nor the spool can be written.[/]"
+                + (" Polling is paused." if storage.polling_paused else ""),
+                soft_wrap=True,
+            )
     retrying = [s.name for s in report.sources if s.status == "retrying"]
     if unhealthy:
         console.print(f"[red]Unhealthy:[/] {', '.join(unhealthy)}")
@@ -137,7 +158,7 @@ def print_status(console: Console, report: StatusReport) -> None:
             f"[yellow]No source unhealthy yet; {len(retrying)} retrying after recent "
             "failures[/] (failing after 3 in a row)."
         )
-    else:
+    elif not storage.failing:
         console.print("[green]All sources healthy.[/]")
 
 
@@ -158,5 +179,6 @@ def status_json(report: StatusReport) -> str:
         "spooled": report.spooled,
         "spool_oldest_seconds": plain(report.spool_oldest),
         "snapshot_taken_at": plain(report.snapshot_taken_at),
+        "storage": report.storage.to_json(),
     }
     return json.dumps(data, ensure_ascii=False)

@@ -18,7 +18,7 @@ STATUS_COLOURS = {
     "retrying": "#D4A72C",
     "failing": "#E5534B",
     "silent": "#E0823D",
-    "overdue": "#E0823D",
+    "stalled": "#E0823D",
 }
 
 

@@ -9,6 +9,7 @@ afterwards is a real loss, not one that scrolled off the feed.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import signal
@@ -26,9 +27,14 @@ from tests.feedserver import FeedServer, Reply
 
 
 class GrowingFeed:
-    def __init__(self, name: str, period: float, start_items: int = 2) -> None:
+    def __init__(
+        self, name: str, period: float, start_items: int = 2, keep: int | None = None
+    ) -> None:
         self.name = name
         self.period = period
+        # When set, only the newest ``keep`` items are listed (a feed that rotates old items
+        # out): a served item the collector failed to keep cannot be fetched again.
+        self.keep = keep
         self.started = time.monotonic()
         self.start_items = start_items
         self.served: set[str] = set()  # guids sent in a 200 response
@@ -49,8 +55,9 @@ class GrowingFeed:
 
     def reply(self) -> Reply:
         count = self.items()
+        oldest = max(0, count - self.keep) if self.keep is not None else 0
         entries = []
-        for index in range(count - 1, -1, -1):
+        for index in range(count - 1, oldest - 1, -1):
             published = format_datetime(datetime.fromtimestamp(1_760_000_000 + index * 60, UTC))
             entries.append(
                 f"<item><guid>{escape(self.guid(index))}</guid>"
@@ -66,11 +73,21 @@ class GrowingFeed:
         with self._lock:
             # Counted as served even if the client then gets a 304 for it: a 304 is only
             # sent for an ETag the client already has, i.e. content it was sent before.
-            self.served.update(self.guid(i) for i in range(count))
+            self.served.update(self.guid(i) for i in range(oldest, count))
         return Reply(body=body, etag=etag)
 
+    @property
+    def path(self) -> str:
+        return f"/feed/{self.name}"
+
     def route(self, server: FeedServer) -> str:
-        return server.route_dynamic(f"/feed/{self.name}", self.reply)
+        return server.route_dynamic(self.path, self.reply)
+
+    def expected_titles(self) -> set[str]:
+        """The titles of every item served, as the collector must have stored them."""
+        with self._lock:
+            guids = set(self.served)
+        return {f"Heartstopper update {guid.rsplit(':', 1)[1]} from {self.name}" for guid in guids}
 
     def expected_post_ids(self) -> set[str]:
         with self._lock:
@@ -79,6 +96,34 @@ class GrowingFeed:
 
 def stored_post_ids(db: Path) -> list[str]:
     return [row[0] for row in run_query(db, "SELECT post_id FROM posts", lock_timeout=60)[1]]
+
+
+def stored_titles(db: Path) -> list[str]:
+    """Every stored post's title, once per row: a title twice means an item stored twice."""
+    return [row[0] for row in run_query(db, "SELECT title FROM posts", lock_timeout=60)[1]]
+
+
+TITLES_SCRIPT = """
+import json, sys
+from pathlib import Path
+from analytics.store import run_query
+db = Path(sys.argv[1])
+rows = run_query(db, "SELECT title FROM posts", lock_timeout=60)[1] if db.exists() else []
+print(json.dumps([row[0] for row in rows]))
+"""
+
+
+def stored_titles_from_another_process(db: Path) -> list[str]:
+    """:func:`stored_titles` read by another process, as a dashboard would: a collector
+    running in the test's own process holds its connections with another configuration."""
+    result = subprocess.run(
+        [sys.executable, "-c", TITLES_SCRIPT, str(db)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(result.stdout)
 
 
 FANPULSE = [sys.executable, "-m", "collector.cli"]
@@ -133,6 +178,32 @@ while not pathlib.Path(stop_file).exists():
     time.sleep(0.02)
 print(f"opened={opened} failed={failed}", flush=True)
 """
+
+
+HOLD_WRITE_SCRIPT = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+print("holding", flush=True)
+time.sleep(float(sys.argv[2]))
+con.close()
+print("released", flush=True)
+"""
+
+
+def hold_read_write(db: Path, seconds: float) -> subprocess.Popen[str]:
+    """Another process opens the file read-write (an analyst's duckdb session) and keeps it
+    for ``seconds``; returns once it holds the file."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_WRITE_SCRIPT, str(db), str(seconds)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert holder.stdout is not None
+    line = holder.stdout.readline().strip()
+    if line != "holding":
+        raise AssertionError(f"the holder could not open {db}: {line}{holder.stdout.read()}")
+    return holder
 
 
 class Reader:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,7 +12,10 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 from analytics.config import load_config
 from analytics.store import run_query
 from collector.runner import collect_once
+from collector.spool import Spool
+from tests.daemon_harness import hold_read_write
 from tests.feedserver import FeedServer, Reply
+from tests.test_cli import fanpulse
 
 NEWS = "feeds/rss2_news.xml"
 GNEWS = "feeds/google_news_search.xml"
@@ -139,3 +143,38 @@ def test_a_fan_channel_gives_its_show_as_context(
     collect(config)
     mentioned = {r[0] for r in rows(config, "SELECT entity_id FROM mentions")}
     assert mentioned == {"show:heartstopper", "character:nick-nelson", "character:charlie-spring"}
+
+
+def test_collect_once_on_a_file_held_read_write_spools_and_exits_0(
+    feed_server: FeedServer, make_config: Callable[..., Path]
+) -> None:
+    """Another process has the file open read-write for the whole run: the batches go to
+    the spool, the command says so and exits 0, and the next run stores them, once."""
+    config = make_config(
+        sources(feed_server)[:3], database_options={"spool_after": "1s", "lock_timeout": "30s"}
+    )
+    loaded = load_config(config)
+    holder = hold_read_write(loaded.database_path, 60)
+    try:
+        started = time.monotonic()
+        held = fanpulse(config, "collect", "--once")
+        took = time.monotonic() - started
+    finally:
+        holder.terminate()
+        holder.wait(timeout=10)
+    assert held.returncode == 0, held.stdout + held.stderr
+    assert "3 batches spooled; they will be stored by the next run" in held.stdout
+    assert took < 25  # not the 30 s lock timeout: it spools after spool_after
+    spool = Spool(loaded.database.spool)
+    spooled = {item.post.title for file in spool.pending() for item in spool.load(file).posts}
+    assert len(spool.pending()) == 3 and len(spooled) > 10
+
+    again = fanpulse(config, "collect", "--once")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert not spool.pending()
+    stored = [row[0] for row in rows(config, "SELECT title FROM posts")]
+    assert len(stored) == len(set(stored))  # nothing stored twice
+    assert set(stored) == spooled  # what the held run fetched, no more and no less
+    assert rows(config, "SELECT count(DISTINCT batch_id), count(*) FROM collection_runs") == [
+        (6, 6)
+    ]

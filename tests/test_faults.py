@@ -4,6 +4,7 @@ never leave a partial write, and never lose or duplicate what was served."""
 from __future__ import annotations
 
 import asyncio
+import errno
 import gzip
 import json
 import time
@@ -12,11 +13,20 @@ from pathlib import Path
 
 import pytest
 
+from analytics import store
 from analytics.config import load_config
 from analytics.store import run_query
+from collector.daemon import run_daemon
 from collector.runner import collect_once
-from tests.daemon_harness import GrowingFeed, kill_and_recover
+from collector.spool import Spool
+from tests.daemon_harness import (
+    GrowingFeed,
+    kill_and_recover,
+    stored_titles,
+    stored_titles_from_another_process,
+)
 from tests.feedserver import FeedServer, Reply
+from tests.test_cli import fanpulse
 
 SQL_TEXT = "Robert'); DROP TABLE posts;-- loves Heartstopper"
 # The feeds of the corpus whose one post must be stored despite their flaws.
@@ -207,3 +217,98 @@ def test_kill_9_thirty_times_loses_and_duplicates_nothing(
 def test_gzip_is_really_compressed_in_the_bomb_fixture() -> None:
     # The bomb is small on the wire and huge decoded: that is what the cap must catch.
     assert len(gzip.compress(b"\0" * 50_000_000)) < 100_000
+
+
+def _status(config: Path) -> tuple[int, dict]:  # type: ignore[type-arg]
+    result = fanpulse(config, "status", "--json")
+    return result.returncode, json.loads(result.stdout)
+
+
+def test_disk_full_at_the_storage_boundary_loses_nothing_from_a_rotating_feed(
+    feed_server: FeedServer,
+    make_config: Callable[..., Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ENOSPC on every database write for a while, then on every spool write too, against
+    feeds that list only their newest items: whatever was served is stored exactly once
+    after recovery, and `status` says storage is failing (exit 1) during the episode."""
+    feeds = [GrowingFeed(f"rotating-{i}", period=0.3, keep=5) for i in range(2)]
+    config = make_config(
+        [
+            {"kind": "rss", "name": f.name, "url": f.route(feed_server), "interval": "1s"}
+            for f in feeds
+        ],
+        database_options={"spool_after": "1s", "spool_dir": str(tmp_path / "other-disk")},
+    )
+    loaded = load_config(config)
+    db = loaded.database_path
+    faults = {"database": False, "spool": False}
+    real_insert_runs = store._insert_runs
+    real_put = Spool.put
+
+    def insert_runs(con, runs):  # type: ignore[no-untyped-def]
+        if faults["database"]:
+            raise OSError(errno.ENOSPC, "No space left on device", str(db))
+        real_insert_runs(con, runs)
+
+    def put(self, batch):  # type: ignore[no-untyped-def]
+        if faults["spool"]:
+            raise OSError(errno.ENOSPC, "No space left on device", str(self.directory))
+        return real_put(self, batch)
+
+    monkeypatch.setattr(store, "_insert_runs", insert_runs)
+    monkeypatch.setattr(Spool, "put", put)
+
+    async def scenario() -> dict[str, object]:
+        stop = asyncio.Event()
+        daemon = asyncio.create_task(run_daemon(loaded, stop))
+        seen: dict[str, object] = {}
+        try:
+            await wait_for(lambda: len(stored_titles_from_another_process(db)) > 0, 30)
+            faults["database"] = True
+            await asyncio.sleep(4)  # 13 items per feed published, 8 of them rotated out
+            seen["spooled"] = len(Spool(loaded.database.spool).pending())
+            seen["status_spool"] = await asyncio.to_thread(_status, config)
+            faults["spool"] = True
+            await asyncio.sleep(4)
+            seen["status_memory"] = await asyncio.to_thread(_status, config)
+            faults["database"] = faults["spool"] = False
+            for feed in feeds:
+                feed.freeze()
+            expected = set().union(*(f.expected_titles() for f in feeds))
+            await wait_for(lambda: expected <= set(stored_titles_from_another_process(db)), 60)
+            await asyncio.sleep(2)
+            seen["status_after"] = await asyncio.to_thread(_status, config)
+        finally:
+            stop.set()
+            await daemon
+        return seen
+
+    seen = asyncio.run(scenario())
+    expected = set().union(*(f.expected_titles() for f in feeds))
+    stored = stored_titles(db)
+    assert len(stored) == len(set(stored))  # every title is a distinct served item
+    assert set(stored) == expected
+    assert len(expected) > 2 * 25  # far more than the 5 each feed lists at a time
+    assert seen["spooled"] > 0
+    code, report = seen["status_spool"]  # type: ignore[misc]
+    assert code == 1 and report["storage"]["failing"], report
+    assert "ENOSPC" in report["storage"]["reason"]
+    code, report = seen["status_memory"]  # type: ignore[misc]
+    assert code == 1 and report["storage"]["memory_batches"] > 0, report
+    assert "spool: ENOSPC" in report["storage"]["reason"]
+    _, report = seen["status_after"]  # type: ignore[misc]
+    assert not report["storage"]["failing"], report
+    assert not Spool(loaded.database.spool).pending()
+    runs = run_query(db, "SELECT count(*), count(DISTINCT batch_id) FROM collection_runs")[1][0]
+    assert runs[0] == runs[1]
+
+
+async def wait_for(predicate: Callable[[], bool], timeout: float) -> None:
+    """Poll ``predicate`` without blocking the event loop the daemon runs on."""
+    deadline = time.monotonic() + timeout
+    while not await asyncio.to_thread(predicate):
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for the collector")
+        await asyncio.sleep(0.5)

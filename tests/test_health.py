@@ -1,4 +1,4 @@
-"""Source health: failing, silent ("silent zero"), overdue, and `fanpulse status`."""
+"""Source health: failing, silent ("silent zero"), stalled, and `fanpulse status`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from analytics.config import load_config
 from analytics.health import SourceSpec, source_health
 from analytics.models import RunBatch, RunRecord, SourceState
 from analytics.store import connect, prepare_database, save_state
+from collector.spool import Spool
 from tests.test_cli import fanpulse
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -132,7 +133,7 @@ def test_each_source_gets_the_status_its_history_shows(judged: dict[str, object]
         "sparse": "ok",  # a source that is usually quiet for 20 h is not silent after 30 h
         "down": "failing",
         "blip": "retrying",
-        "stopped": "overdue",
+        "stopped": "stalled",  # due 6 h ago with a 1 h interval
         "new": "pending",
         "daily": "ok",  # twelve channels new once a day: 20 h without news is usual
     }
@@ -196,3 +197,37 @@ def test_status_on_a_missing_database_says_what_to_do(make_config: Callable[...,
     result = fanpulse(config_path, "status")
     assert result.returncode == 2
     assert "does not exist yet" in result.stderr
+
+
+def test_stalled_means_more_than_twice_the_interval_past_due_counting_spooled_states(
+    make_config: Callable[..., Path],
+) -> None:
+    sources = [
+        {"kind": "rss", "name": name, "url": f"http://127.0.0.1:9/{name}", "interval": "1h"}
+        for name in ("late", "very-late", "spooled")
+    ]
+    config_path = make_config(sources)
+    config = load_config(config_path)
+    now = datetime.now(UTC)
+
+    def due(name: str, when: datetime) -> SourceState:
+        return SourceState(
+            name, f"http://127.0.0.1:9/{name}", "rss", next_due_at=when, last_success_at=now
+        )
+
+    prepare_database(config.database_path, config.watchlist.entities())
+    with connect(config.database_path) as con:
+        save_state(con, due("late", now - 110 * timedelta(minutes=1)))  # < 2 intervals
+        save_state(con, due("very-late", now - 130 * timedelta(minutes=1)))  # > 2 intervals
+        save_state(con, due("spooled", now - 5 * HOUR))
+    # The spool holds a newer state for "spooled": its batch waits there, it is not stalled.
+    batch = run("spooled", now, 0)
+    batch.states.append(due("spooled", now + HOUR))
+    Spool(config.database.spool).put(batch)
+
+    result = fanpulse(config_path, "status", "--json")
+    assert result.returncode == 1, result.stderr
+    statuses = {s["name"]: s["status"] for s in json.loads(result.stdout)["sources"]}
+    assert statuses == {"late": "ok", "very-late": "stalled", "spooled": "ok"}
+    table = fanpulse(config_path, "status")
+    assert "stalled" in table.stdout and "Unhealthy: very-late" in table.stdout

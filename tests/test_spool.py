@@ -13,6 +13,7 @@ from collector.http import Fetcher
 from collector.runner import Collector
 from collector.sources import build_sources
 from collector.spool import Spool, decode_batch, encode_batch
+from collector.storage_health import read_storage_health
 from tests.feedserver import FeedServer, Reply
 from tests.test_store import hold_file
 
@@ -128,10 +129,11 @@ def test_a_restart_stores_what_was_spooled_and_resumes_its_state(
     assert Spool(config.database.spool).pending() == []
 
 
-def test_when_neither_store_nor_spool_works_the_state_does_not_advance(
+def test_when_neither_store_nor_spool_works_the_batch_waits_in_memory(
     feed_server: FeedServer, make_config: Callable[..., Path], tmp_path: Path
 ) -> None:
-    """The next poll must fetch the same posts again, not get a 304 for them."""
+    """A held file and an unwritable spool: the batch waits in memory (never dropped), the
+    recorded storage health says why, and it is stored once the file frees."""
     url = feed_server.route("/news", Reply.file(NEWS, etag='"n1"'))
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("x")
@@ -140,23 +142,57 @@ def test_when_neither_store_nor_spool_works_the_state_does_not_advance(
         spool_dir=blocker / "spool",
     )
 
-    async def scenario() -> int:
+    async def scenario():  # type: ignore[no-untyped-def]
         async with Fetcher(config.collector) as fetcher:
             collector = Collector(config, fetcher, build_sources(config))
             collector.prepare()
             job = collector.jobs()[0]
             holder = hold_file(config.database_path, 2)
-            try:
-                await collector.run(job)
-            except OSError:
-                pass
-            else:
-                raise AssertionError("storing should have failed: file held, spool unwritable")
+            first = await collector.run(job)
+            waiting = len(collector.backlog)
+            during = read_storage_health(config.database)
+            paused = collector.polling_paused
             holder.wait(timeout=10)
-            return (await collector.run(job)).inserted
+            second = await collector.run(job)
+            return first, waiting, during, paused, second, len(collector.backlog)
 
-    inserted = asyncio.run(scenario())
-    assert len(feed_server.hits("/news")) == 2
-    assert feed_server.hits("/news")[-1].headers.get("If-None-Match") is None
-    assert inserted > 0
-    assert count(config, "SELECT count(*) FROM posts") == inserted
+    first, waiting, during, paused, second, left = asyncio.run(scenario())
+    assert waiting == 1 and not paused
+    assert during.failing and during.memory_batches == 1
+    assert "stayed locked" in (during.reason or "") and "Not a directory" in (during.reason or "")
+    # The batch in memory carried the channel's new ETag: the second poll is a 304, and
+    # the write that follows stores the waiting batch first.
+    assert second.status == "not_modified"
+    assert left == 0
+    titles = [row[0] for row in run_query(config.database_path, "SELECT title FROM posts")[1]]
+    assert len(titles) == len(set(titles)) == first.fetched - first.off_topic > 0
+    assert not read_storage_health(config.database).failing
+
+
+def test_a_full_memory_backlog_pauses_polling(
+    feed_server: FeedServer, make_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    url = feed_server.route("/news", Reply.file(NEWS))
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("x")
+    config = quick_spool(
+        load_config(make_config([{"kind": "rss", "name": "news", "url": url}])),
+        spool_dir=blocker / "spool",
+        memory_backlog_posts=1,
+    )
+
+    async def scenario() -> tuple[bool, bool]:
+        async with Fetcher(config.collector) as fetcher:
+            collector = Collector(config, fetcher, build_sources(config))
+            collector.prepare()
+            holder = hold_file(config.database_path, 1.5)
+            await collector.run(collector.jobs()[0])
+            paused_while_held = collector.polling_paused
+            holder.wait(timeout=10)
+            await collector.catch_up()
+            return paused_while_held, collector.polling_paused
+
+    paused_while_held, paused_after = asyncio.run(scenario())
+    assert paused_while_held and not paused_after
+    assert read_storage_health(config.database).polling_paused is False
+    assert count(config, "SELECT count(*) FROM posts") > 1

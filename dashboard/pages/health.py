@@ -16,8 +16,8 @@ ctx = context(__file__)
 st.title("Collection health")
 st.caption(
     "Each configured source now, judged from its recent runs: failing (3+ failures in a "
-    "row), silent (polls succeed but nothing new for far longer than usual) or overdue "
-    "(not polled: is the collector running?)."
+    "row), silent (polls succeed but nothing new for far longer than usual) or stalled "
+    "(more than twice its interval past due: is the collector running?)."
 )
 
 data = load_collection(ctx.database, ctx.filters, ctx.specs)
