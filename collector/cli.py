@@ -126,6 +126,8 @@ def collect(
         return
     with _user_errors():
         config = _load()
+        # As `run`: a damaged file stops here with exit 4, before anything is fetched.
+        database_cli.check_before_run(config)
         result = _collect_with_progress(config)
     records = result.records
     _print_summary(records)
