@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from vaderSentiment.vaderSentiment import BOOSTER_DICT, NEGATE, SentimentIntensityAnalyzer
 
-from analytics import fandom_lexicon
 from analytics.config import load_config
 from analytics.models import Entity, Post, RunBatch, RunRecord, ScoredPost, Sentiment
 from analytics.rescore import rescore
@@ -21,6 +20,7 @@ from analytics.sentiment import (
     MAX_SCORED_CHARS,
     SCORER_VERSION,
     _layer,
+    fandom_lexicon,
     label_for,
     rewrite,
     score_many,

@@ -4,7 +4,7 @@
 processes). ``vader_compound`` is plain vaderSentiment 3.3.2.
 ``sentiment`` is VADER's algorithm run on the post as the fandom layer rewrites it (fan idioms,
 emoji, hashtags, intensifiers, titles, sarcasm, news; rules and valences in
-:mod:`analytics.fandom_lexicon`), with a copy of VADER's lexicon extended by fan slang.
+:mod:`analytics.sentiment.fandom_lexicon`), with a copy of VADER's lexicon extended by fan slang.
 
 Cost: both scores come from :class:`_Vader`, a re-implementation of vaderSentiment's scoring
 that gives its compound exactly (tests hold it to that) at ~3x the speed. Every post gets the
@@ -31,8 +31,8 @@ from vaderSentiment.vaderSentiment import (
     scalar_inc_dec,
 )
 
-from analytics import fandom_lexicon as fl
 from analytics.models import Sentiment
+from analytics.sentiment import fandom_lexicon as fl
 
 SCORER_VERSION = f"vader-3.3.2+{fl.VERSION}"
 
