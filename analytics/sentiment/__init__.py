@@ -1,7 +1,8 @@
 """Sentiment of a post: plain VADER plus the fandom-aware score that callers store.
 
 :func:`score_text` is the one entry point (:func:`score_many` runs it over many posts in worker
-processes). ``vader_compound`` is plain vaderSentiment 3.3.2.
+processes). ``vader_compound`` is plain VADER 3.3.2, from the copy of its kernel and lexicons
+in :mod:`analytics.sentiment.vader` (MIT; the installed vaderSentiment is the tests' reference).
 ``sentiment`` is VADER's algorithm run on the post as the fandom layer rewrites it (fan idioms,
 emoji, hashtags, intensifiers, titles, sarcasm, news; rules and valences in
 :mod:`analytics.sentiment.fandom_lexicon`), with a copy of VADER's lexicon extended by fan slang.
@@ -20,19 +21,20 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from vaderSentiment.vaderSentiment import (
+from analytics.models import Sentiment
+from analytics.sentiment import fandom_lexicon as fl
+from analytics.sentiment.vader.kernel import (
     BOOSTER_DICT,
     C_INCR,
     N_SCALAR,
     NEGATE,
     SPECIAL_CASES,
-    SentimentIntensityAnalyzer,
+    but_check,
+    load_emojis,
+    load_lexicon,
     normalize,
     scalar_inc_dec,
 )
-
-from analytics.models import Sentiment
-from analytics.sentiment import fandom_lexicon as fl
 
 SCORER_VERSION = f"vader-3.3.2+{fl.VERSION}"
 
@@ -142,7 +144,6 @@ _MODIFIERS = frozenset(
 )
 # A class of VADER's ~3,500 emoji is slow to scan; finding non-ASCII characters is not.
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_but_check = SentimentIntensityAnalyzer._but_check  # kept as is: its quirks shape the score
 
 
 class _Vader:
@@ -197,7 +198,7 @@ class _Vader:
                 for w, v in zip(lower, sentiments, strict=True)
             ]
         if "but" in lower:
-            sentiments = _but_check(lower, sentiments)
+            sentiments = but_check(lower, sentiments)
         if sarcastic:
             sentiments = [-v if v > 0 else v for v in sentiments]
         total = float(sum(sentiments))
@@ -575,9 +576,9 @@ class _Draft:
 class _Layer:
     """Both scorers and the compiled rules; built once (~40 ms), then shared read-only."""
 
-    def __init__(self, analyzer: SentimentIntensityAnalyzer) -> None:
-        self.plain = _Vader(analyzer.lexicon, analyzer.emojis)
-        lexicon = dict(analyzer.lexicon)
+    def __init__(self, lexicon: dict[str, float], emojis: dict[str, str]) -> None:
+        self.plain = _Vader(lexicon, emojis)
+        lexicon = dict(lexicon)
         valences: dict[str, float] = {**fl.PLACEHOLDERS, **fl.WORDS}
         valences |= {_emoji_token(e): v for e, v in fl.EMOJI.items()}
         for emoji, (delight, complaint) in fl.PAIN_EMOJI.items():
@@ -589,7 +590,7 @@ class _Layer:
                 lexicon[word] = valence
             else:
                 lexicon.pop(word, None)
-        self.fandom = _Vader(lexicon, analyzer.emojis)
+        self.fandom = _Vader(lexicon, emojis)
         rule_words = (rules.keywords for rules in (_PAIN, _EAGER, _GUARDED_PRAISE, _PRAISE))
         self.opinion_words = frozenset(w for w in lexicon if w.isalnum())
         # The words a news post mutes.
@@ -820,5 +821,5 @@ def _layer() -> _Layer:
     if _shared_layer is None:
         with _layer_lock:
             if _shared_layer is None:
-                _shared_layer = _Layer(SentimentIntensityAnalyzer())
+                _shared_layer = _Layer(load_lexicon(), load_emojis())
     return _shared_layer
