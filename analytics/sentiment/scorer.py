@@ -64,6 +64,19 @@ class VaderScorer:
         ``sarcastic`` reads every positive word as its opposite; words whose lexicon valence is
         weaker than ``mute_below`` count for nothing.
         """
+        text, words = self._words(text)
+        if not words:
+            return 0.0
+        lower = [w.lower() for w in words]
+        sentiments = self._sentiments(words, lower, mute_below)
+        if "but" in lower:
+            sentiments = but_check(lower, sentiments)
+        if sarcastic:
+            sentiments = [-v if v > 0 else v for v in sentiments]
+        return round(normalize(_emphasised(float(sum(sentiments)), text)), 4)
+
+    def _words(self, text: str) -> tuple[str, list[str]]:
+        """The text with emoji described in words, and its tokens as VADER weighs them."""
         if not text.isascii():  # no emoji in VADER's table is ASCII
             text = _NON_ASCII.sub(self._describe, text)
         text = text.strip()
@@ -71,11 +84,12 @@ class VaderScorer:
             token if len(stripped := token.strip(_PUNCTUATION)) <= 2 else stripped  # keeps ":)"
             for token in text.split()
         ]
-        if not words:
-            return 0.0
+        return text, words
+
+    def _sentiments(self, words: list[str], lower: list[str], mute_below: float) -> list[float]:
+        """Each word's valence in its context, before "but" and the punctuation emphasis."""
         caps = sum(map(str.isupper, words))
         cap_diff = 0 < len(words) - caps < len(words)
-        lower = [w.lower() for w in words]
         lex = self.lexicon
         # A word outside the lexicon scores 0 whatever its neighbours: skip the rules.
         sentiments = [
@@ -87,26 +101,34 @@ class VaderScorer:
                 0 if abs(lex.get(w, 0.0)) < mute_below else v
                 for w, v in zip(lower, sentiments, strict=True)
             ]
-        if "but" in lower:
-            sentiments = but_check(lower, sentiments)
-        if sarcastic:
-            sentiments = [-v if v > 0 else v for v in sentiments]
-        total = float(sum(sentiments))
-        if total:
-            emphasis = _punctuation_emphasis(text)
-            total = total + emphasis if total > 0 else total - emphasis
-        return round(normalize(total), 4)
+        return sentiments
 
     def _valence(self, i: int, words: list[str], lower: list[str], cap_diff: bool) -> float:
-        lex = self.lexicon
         word = lower[i]
-        if word in BOOSTER_DICT or (word == "kind" and i < len(lower) - 1 and lower[i + 1] == "of"):
+        if word in BOOSTER_DICT or (word == "kind" and lower[i + 1 : i + 2] == ["of"]):
             return 0
-        base = lex.get(word)
+        base = self.lexicon.get(word)
         if base is None:
             return 0
+        start = i - 3 if i > 3 else 0
+        before = lower[start:i]
+        valence = self._after_no(base, lower, i) if word == "no" or "no" in before else base
+        if cap_diff and words[i].isupper():
+            valence = valence + C_INCR if valence > 0 else valence - C_INCR
+        # The usual case: no booster, negation or idiom word nearby, so the rules of
+        # _modified would leave the valence as it is.
+        if (
+            _MODIFIERS.isdisjoint(before)
+            and "n't" not in " ".join(before)
+            and _IDIOM_WORDS.isdisjoint(lower[start : i + 3])
+        ):
+            return valence
+        return self._modified(valence, i, words, lower, cap_diff)
+
+    def _after_no(self, base: float, lower: list[str], i: int) -> float:
+        """VADER's "no": no valence of its own before a lexicon word; negates what follows."""
         valence = base
-        if word == "no" and i != len(lower) - 1 and lower[i + 1] in lex:
+        if lower[i] == "no" and i != len(lower) - 1 and lower[i + 1] in self.lexicon:
             valence = 0.0
         if (
             (i > 0 and lower[i - 1] == "no")
@@ -114,18 +136,13 @@ class VaderScorer:
             or (i > 2 and lower[i - 3] == "no" and lower[i - 1] in ("or", "nor"))
         ):
             valence = base * N_SCALAR
-        if cap_diff and words[i].isupper():
-            valence = valence + C_INCR if valence > 0 else valence - C_INCR
-        start = i - 3 if i > 3 else 0
-        before = lower[start:i]
-        # The usual case: no booster, negation or idiom word nearby, so the rules below would
-        # leave the valence as it is.
-        if (
-            _MODIFIERS.isdisjoint(before)
-            and "n't" not in " ".join(before)
-            and _IDIOM_WORDS.isdisjoint(lower[start : i + 3])
-        ):
-            return valence
+        return valence
+
+    def _modified(
+        self, valence: float, i: int, words: list[str], lower: list[str], cap_diff: bool
+    ) -> float:
+        """The valence after the boosters, negations and idioms of the three words before."""
+        lex = self.lexicon
         for distance in range(3):
             j = i - distance - 1
             if j < 0:
@@ -141,14 +158,27 @@ class VaderScorer:
             valence = _negation(valence + scalar, lower, distance, i)
             if distance == 2 and not _IDIOM_WORDS.isdisjoint(lower[max(0, i - 3) : i + 3]):
                 valence = _special_idioms(valence, lower, i)
-        if (
-            i > 0
-            and lower[i - 1] == "least"
-            and "least" not in lex
-            and (i == 1 or lower[i - 2] not in ("at", "very"))
-        ):
-            valence = valence * N_SCALAR
-        return valence
+        return _least(valence, lower, i, lex)
+
+
+def _least(valence: float, lower: list[str], i: int, lex: dict[str, float]) -> float:
+    """A "least" before the word negates it, unless it is "at least" or "very least"."""
+    if (
+        i > 0
+        and lower[i - 1] == "least"
+        and "least" not in lex
+        and (i == 1 or lower[i - 2] not in ("at", "very"))
+    ):
+        return valence * N_SCALAR
+    return valence
+
+
+def _emphasised(total: float, text: str) -> float:
+    """The summed valence, pushed further from zero by the text's "!" and "?"."""
+    if total:
+        emphasis = _punctuation_emphasis(text)
+        return total + emphasis if total > 0 else total - emphasis
+    return total
 
 
 def _punctuation_emphasis(text: str) -> float:
