@@ -192,7 +192,39 @@ class Layer:
         self.known = frozenset(extended).union(BOOSTER_DICT, *rule_words)
 
     def rewrite(self, text: str, *, gated: bool = True) -> Draft:
-        original = text
+        """The post as VADER should read it, with the layer's readings of it.
+
+        ``gated=False`` tries every rule whatever its keywords (tests check the gates with it).
+        """
+        draft, words = self._normalised(text, gated=gated)
+        tripled = _TRIPLE.search(draft.low) is not None
+        if tripled:
+            draft.sub(_ELONGATED, lambda _, written: self._unelongate(written))
+            words = frozenset(_WORD.findall(draft.low))
+        # Only the words some rule is keyed on matter from here: a small set, fast to test.
+        draft.words = words & KEYWORDS if gated else None
+        # Found before emoji become placeholder words.
+        strong_sarcasm = _strong_sarcasm(draft.low, words, gated=gated)
+        # Most posts open few gates: test the keywords here, before any call.
+        keyed = draft.words is None or not ANCHORS.isdisjoint(draft.words)
+        if keyed:
+            _idiom_passes(draft, PASSES_BEFORE_EMOJI)
+        # "aaaa" is a tripled letter; every other keysmash is a run of home-row letters.
+        if tripled or "#####" in draft.low.translate(_HOME_ROW):
+            draft.apply(KEYSMASH, fl.DELIGHT, guarded=True, ungated=True)
+        if not draft.low.isascii():
+            draft.sub(EMOJI, lambda match, _: self._emoji(draft, match))
+        if keyed:
+            _idiom_passes(draft, PASSES_AFTER_EMOJI)
+        _tail_rewrites(draft)
+        self._read(draft, text, words, strong_sarcasm, gated=gated)
+        return draft
+
+    def _normalised(self, text: str, *, gated: bool) -> tuple[Draft, frozenset[str]]:
+        """The post without emoji noise, with split hashtags, casting and names made neutral.
+
+        Also its words, as the keyword gates see them.
+        """
         if not text.isascii():
             text = _EMOJI_NOISE.sub("", text)
         if "#" in text:
@@ -211,68 +243,26 @@ class Layer:
             if named != text:
                 text, low = named, named.lower()
                 words = frozenset(_WORD.findall(low))
-        draft = Draft(text, low)
-        tripled = _TRIPLE.search(low) is not None
-        if tripled:
-            draft.sub(_ELONGATED, lambda _, written: self._unelongate(written))
-            words = frozenset(_WORD.findall(draft.low))
-        all_words = words
-        # Only the words some rule is keyed on matter from here: a small set, fast to test.
-        draft.words = words & KEYWORDS if gated else None
-        # Found before emoji become placeholder words.
-        strong_sarcasm = (
-            (not draft.low.isascii() and not EYE_ROLL.isdisjoint(draft.low))
-            or ("/s" in draft.low and SARCASM_SLASH_S.search(draft.low) is not None)
-            or (
-                (not gated or not SARCASM_STRONG_KEYS.isdisjoint(all_words))
-                and SARCASM_STRONG.search(draft.low) is not None
-            )
-        )
+        return Draft(text, low), words
 
-        hits = draft.words  # None: every gate open
-        # Most posts open few gates: test the keywords here, before any call.
-        keyed = hits is None or not ANCHORS.isdisjoint(hits)
-        if keyed:
-            for rules, placeholder, guarded, mocking in PASSES_BEFORE_EMOJI:
-                if hits is None or not rules.anchors.isdisjoint(hits):
-                    draft.apply(rules, placeholder, guarded=guarded, mocking=mocking)
-        # "aaaa" is a tripled letter; every other keysmash is a run of home-row letters.
-        if tripled or "#####" in draft.low.translate(_HOME_ROW):
-            draft.apply(KEYSMASH, fl.DELIGHT, guarded=True, ungated=True)
-        if not draft.low.isascii():
-            draft.sub(EMOJI, lambda match, _: self._emoji(draft, match))
-        if keyed:
-            for rules, placeholder, guarded, mocking in PASSES_AFTER_EMOJI:
-                if hits is None or not rules.anchors.isdisjoint(hits):
-                    draft.apply(rules, placeholder, guarded=guarded, mocking=mocking)
-        if ">>" in draft.low:
-            draft.sub(GREATER, lambda _, __: f" {fl.PRAISE} ")
-        if hits is None or not TAIL_KEYS.isdisjoint(hits):
-            if draft.gate(LIKE_KEYS):
-                draft.sub(LIKE, lambda match, written: _like(draft.low, match, written))
-            for keys, pattern, replacement in REWRITES:
-                if draft.gate(keys):
-                    draft.sub(pattern, lambda _, __, new=replacement: new)
-            if draft.gate(INTENSIFIER_KEYS):
-                draft.sub(INTENSIFIER, lambda match, _: fl.INTENSIFIERS[match.group(0)])
-            if draft.gate(AF_KEYS):
-                draft.sub(AF, lambda match, written: "extremely " + written[: len(match.group(1))])
+    def _read(
+        self,
+        draft: Draft,
+        original: str,
+        words: frozenset[str],
+        strong_sarcasm: bool,
+        *,
+        gated: bool,
+    ) -> None:
+        """Set what the rewritten post says about itself: changed, sarcastic, news."""
         draft.changed = draft.text != original or not CHANGED_WORDS.isdisjoint(words)
-        draft.sarcastic = strong_sarcasm or (
-            (not gated or not SARCASM_WEAK.anchors.isdisjoint(all_words))
-            and any(
-                p.search(draft.low) is not None
-                for p in SARCASM_WEAK.candidates(all_words if gated else None)
-            )
-            and bool(draft.cues())
-        )
+        draft.sarcastic = strong_sarcasm or _weak_sarcasm(draft, words, gated=gated)
         # Muting only matters to a post with a mild word: most posts skip the news tests.
         draft.news = (
             not draft.sarcastic
-            and not self.mild.isdisjoint(all_words)
-            and self._news(draft, all_words, gated=gated)
+            and not self.mild.isdisjoint(words)
+            and self._news(draft, words, gated=gated)
         )
-        return draft
 
     @staticmethod
     def _news(draft: Draft, words: frozenset[str], *, gated: bool) -> bool:
@@ -312,6 +302,56 @@ class Layer:
             mood = "sad" if draft.near_complaint(match.start()) else "joy"
             return f" {emoji_token(emoji, mood)} "
         return f" {emoji_token(emoji)} "
+
+
+def _strong_sarcasm(low: str, words: frozenset[str], *, gated: bool) -> bool:
+    """An eye-roll emoji, a "/s" sign-off or an unmistakably sarcastic phrase."""
+    return (
+        (not low.isascii() and not EYE_ROLL.isdisjoint(low))
+        or ("/s" in low and SARCASM_SLASH_S.search(low) is not None)
+        or (
+            (not gated or not SARCASM_STRONG_KEYS.isdisjoint(words))
+            and SARCASM_STRONG.search(low) is not None
+        )
+    )
+
+
+def _weak_sarcasm(draft: Draft, words: frozenset[str], *, gated: bool) -> bool:
+    """A phrase that is sarcastic only beside a complaint cue ("great, another delay")."""
+    return (
+        (not gated or not SARCASM_WEAK.anchors.isdisjoint(words))
+        and any(
+            p.search(draft.low) is not None
+            for p in SARCASM_WEAK.candidates(words if gated else None)
+        )
+        and bool(draft.cues())
+    )
+
+
+def _idiom_passes(draft: Draft, passes: tuple[tuple[Rules, str, bool, bool], ...]) -> None:
+    """Rewrite each group of idioms whose keywords the post has to its placeholder."""
+    hits = draft.words  # None: every gate open
+    for rules, placeholder, guarded, mocking in passes:
+        if hits is None or not rules.anchors.isdisjoint(hits):
+            draft.apply(rules, placeholder, guarded=guarded, mocking=mocking)
+
+
+def _tail_rewrites(draft: Draft) -> None:
+    """The last rewrites: "X >> Y", comparing "like", REWRITES, intensifiers and "af"."""
+    if ">>" in draft.low:
+        draft.sub(GREATER, lambda _, __: f" {fl.PRAISE} ")
+    hits = draft.words
+    if hits is not None and TAIL_KEYS.isdisjoint(hits):
+        return
+    if draft.gate(LIKE_KEYS):
+        draft.sub(LIKE, lambda match, written: _like(draft.low, match, written))
+    for keys, pattern, replacement in REWRITES:
+        if draft.gate(keys):
+            draft.sub(pattern, lambda _, __, new=replacement: new)
+    if draft.gate(INTENSIFIER_KEYS):
+        draft.sub(INTENSIFIER, lambda match, _: fl.INTENSIFIERS[match.group(0)])
+    if draft.gate(AF_KEYS):
+        draft.sub(AF, lambda match, written: "extremely " + written[: len(match.group(1))])
 
 
 def _asks_for_information(low: str) -> bool:
@@ -361,31 +401,47 @@ def _neutral_names(text: str, lexicon: dict[str, float]) -> str:
     pieces: list[str] = []
     last = 0
     for match in _CAPITALISED_RUN.finditer(text):
-        if match.start() and (text[match.start() - 1].isalnum() or text[match.start() - 1] == "'"):
-            continue  # inside a word: "McQuiston"
-        run = match.group(0)
-        if lexicon.keys().isdisjoint(run.lower().replace("'s", "").split()):
-            continue  # the usual case: a name with no opinion word in it
-        parts = _RUN_SEPARATOR.split(run)  # words at even indexes, separators between
-        words = parts[::2]
-        opinions = [w.lower().removesuffix("'s") in lexicon for w in words]
-        if _SENTENCE_OPENS.search(text, 0, match.start()):
-            if words[0].lower() in SENTENCE_OPENERS:
-                opinions[0] = False
-                if len(words) == 2:  # "Oh Yay": one word left, no run
-                    continue
-            else:
-                opinions[0] = opinions[0] and any(opinions[1:])
-        if not any(opinions):
+        found = _run_opinions(text, match, lexicon)
+        if found is None:
             continue
         if not pieces and 2 * len(_CAPITALISED.findall(text)) > len(text.split()):
             return text  # title case: capitals say nothing here
+        parts, opinions = found
         for i, opinion in enumerate(opinions):
             if opinion:
                 parts[2 * i] = fl.NEUTRAL
         pieces += (text[last : match.start()], "".join(parts))
         last = match.end()
     return "".join(pieces) + text[last:] if pieces else text
+
+
+def _run_opinions(
+    text: str, match: re.Match[str], lexicon: dict[str, float]
+) -> tuple[list[str], list[bool]] | None:
+    """A capitalised run's words and separators, and which of its words are opinions to mute.
+
+    None when the run is left as it is: inside a word, without an opinion word, or an opener
+    followed by one word.
+    """
+    start = match.start()
+    if start and (text[start - 1].isalnum() or text[start - 1] == "'"):
+        return None  # inside a word: "McQuiston"
+    run = match.group(0)
+    if lexicon.keys().isdisjoint(run.lower().replace("'s", "").split()):
+        return None  # the usual case: a name with no opinion word in it
+    parts = _RUN_SEPARATOR.split(run)  # words at even indexes, separators between
+    words = parts[::2]
+    opinions = [w.lower().removesuffix("'s") in lexicon for w in words]
+    if _SENTENCE_OPENS.search(text, 0, start):
+        if words[0].lower() in SENTENCE_OPENERS:
+            opinions[0] = False
+            if len(words) == 2:  # "Oh Yay": one word left, no run
+                return None
+        else:
+            opinions[0] = opinions[0] and any(opinions[1:])
+    if not any(opinions):
+        return None
+    return parts, opinions
 
 
 def _split_hashtag(match: re.Match[str]) -> str:
