@@ -216,7 +216,8 @@ class Layer:
             draft.sub(EMOJI, lambda match, _: self._emoji(draft, match))
         if keyed:
             _idiom_passes(draft, PASSES_AFTER_EMOJI)
-        _tail_rewrites(draft)
+        if ">>" in draft.low or draft.words is None or not TAIL_KEYS.isdisjoint(draft.words):
+            _tail_rewrites(draft)
         self._read(draft, text, words, strong_sarcasm, gated=gated)
         return draft
 
@@ -256,7 +257,10 @@ class Layer:
     ) -> None:
         """Set what the rewritten post says about itself: changed, sarcastic, news."""
         draft.changed = draft.text != original or not CHANGED_WORDS.isdisjoint(words)
-        draft.sarcastic = strong_sarcasm or _weak_sarcasm(draft, words, gated=gated)
+        draft.sarcastic = strong_sarcasm or (
+            (not gated or not SARCASM_WEAK.anchors.isdisjoint(words))
+            and _weak_sarcasm(draft, words, gated=gated)
+        )
         # Muting only matters to a post with a mild word: most posts skip the news tests.
         draft.news = (
             not draft.sarcastic
@@ -317,15 +321,10 @@ def _strong_sarcasm(low: str, words: frozenset[str], *, gated: bool) -> bool:
 
 
 def _weak_sarcasm(draft: Draft, words: frozenset[str], *, gated: bool) -> bool:
-    """A phrase that is sarcastic only beside a complaint cue ("great, another delay")."""
-    return (
-        (not gated or not SARCASM_WEAK.anchors.isdisjoint(words))
-        and any(
-            p.search(draft.low) is not None
-            for p in SARCASM_WEAK.candidates(words if gated else None)
-        )
-        and bool(draft.cues())
-    )
+    """A phrase sarcastic only beside a complaint cue ("great, another delay"); keys tested."""
+    return any(
+        p.search(draft.low) is not None for p in SARCASM_WEAK.candidates(words if gated else None)
+    ) and bool(draft.cues())
 
 
 def _idiom_passes(draft: Draft, passes: tuple[tuple[Rules, str, bool, bool], ...]) -> None:
@@ -340,8 +339,7 @@ def _tail_rewrites(draft: Draft) -> None:
     """The last rewrites: "X >> Y", comparing "like", REWRITES, intensifiers and "af"."""
     if ">>" in draft.low:
         draft.sub(GREATER, lambda _, __: f" {fl.PRAISE} ")
-    hits = draft.words
-    if hits is not None and TAIL_KEYS.isdisjoint(hits):
+    if draft.words is not None and TAIL_KEYS.isdisjoint(draft.words):
         return
     if draft.gate(LIKE_KEYS):
         draft.sub(LIKE, lambda match, written: _like(draft.low, match, written))

@@ -73,7 +73,11 @@ class VaderScorer:
             sentiments = but_check(lower, sentiments)
         if sarcastic:
             sentiments = [-v if v > 0 else v for v in sentiments]
-        return round(normalize(_emphasised(float(sum(sentiments)), text)), 4)
+        total = float(sum(sentiments))
+        if total:
+            emphasis = _punctuation_emphasis(text)
+            total = total + emphasis if total > 0 else total - emphasis
+        return round(normalize(total), 4)
 
     def _words(self, text: str) -> tuple[str, list[str]]:
         """The text with emoji described in words, and its tokens as VADER weighs them."""
@@ -171,14 +175,6 @@ def _least(valence: float, lower: list[str], i: int, lex: dict[str, float]) -> f
     ):
         return valence * N_SCALAR
     return valence
-
-
-def _emphasised(total: float, text: str) -> float:
-    """The summed valence, pushed further from zero by the text's "!" and "?"."""
-    if total:
-        emphasis = _punctuation_emphasis(text)
-        return total + emphasis if total > 0 else total - emphasis
-    return total
 
 
 def _punctuation_emphasis(text: str) -> float:
