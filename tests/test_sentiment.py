@@ -7,13 +7,15 @@ test sets.
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import vaderSentiment.vaderSentiment as released
 from vaderSentiment.vaderSentiment import BOOSTER_DICT, NEGATE, SentimentIntensityAnalyzer
 
-from analytics import fandom_lexicon
 from analytics.config import load_config
 from analytics.models import Entity, Post, RunBatch, RunRecord, ScoredPost, Sentiment
 from analytics.rescore import rescore
@@ -21,6 +23,7 @@ from analytics.sentiment import (
     MAX_SCORED_CHARS,
     SCORER_VERSION,
     _layer,
+    fandom_lexicon,
     label_for,
     rewrite,
     score_many,
@@ -28,6 +31,7 @@ from analytics.sentiment import (
     scored_text,
     vader_compound,
 )
+from analytics.sentiment.vader import kernel
 from analytics.store import connect, prepare_database, save_batches
 from bench.sentiment_eval import load_labelled, load_tweets, macro_f1, pearson
 from collector.matching import Matcher
@@ -109,6 +113,42 @@ def test_plain_score_is_exactly_vaders_on_the_tweet_set() -> None:
         pytest.skip(f"{TWEETS} not present")
     mismatched = [t for _, t in load_tweets(TWEETS) if vader_compound(t) != plain(t)]
     assert mismatched == []
+
+
+def test_kept_kernel_is_the_released_vader() -> None:
+    # The scorer reads its own copy of VADER 3.3.2; the installed release is the reference.
+    assert kernel.load_lexicon() == VADER.lexicon
+    assert kernel.load_emojis() == VADER.emojis
+    for name in ("B_INCR", "B_DECR", "C_INCR", "N_SCALAR", "NEGATE", "SPECIAL_CASES"):
+        assert getattr(kernel, name) == getattr(released, name), name
+    assert list(kernel.BOOSTER_DICT.items()) == list(released.BOOSTER_DICT.items())
+    rnd = random.Random(3)
+    for _ in range(2000):
+        words = [rnd.choice(["but", "BUT", "good", "bad", "so", "Very", "ok"]) for _ in range(8)]
+        # Repeated values exercise the release's index() lookup.
+        values = [rnd.choice([0, 0.5, -1.2, 2.0, 1.5]) for _ in words]
+        ours = kernel.but_check(list(words), list(values))
+        assert ours == SentimentIntensityAnalyzer._but_check(list(words), list(values))
+        word, valence = rnd.choice(words), rnd.uniform(-4, 4)
+        cap_diff = rnd.random() < 0.5
+        assert kernel.scalar_inc_dec(word, valence, cap_diff) == released.scalar_inc_dec(
+            word, valence, cap_diff
+        )
+        assert kernel.normalize(valence * 5) == released.normalize(valence * 5)
+
+
+def test_scoring_does_not_load_vader_sentiment() -> None:
+    probe = (
+        "import sys\n"
+        "from analytics.sentiment import score_many, score_text\n"
+        "score_text('I love it but it hurts 😭')\n"
+        "score_many(['so good', 'not great'], workers=1)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('vaderSentiment')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
 
 
 def test_labels_use_vader_thresholds() -> None:
