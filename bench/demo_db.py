@@ -6,8 +6,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from analytics.config import load_config
-from collector.demo import build_demo
+from analytics.core.config import load_config
+from fanpulse.demo import build_demo
 
 DATA = Path(__file__).resolve().parent / "data"
 CONFIG = Path(__file__).resolve().parent.parent / "config" / "fanpulse.toml"

@@ -20,8 +20,8 @@ from typing import Any
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from analytics.config import load_config
-from analytics.models import RunBatch, RunRecord, SourceState
+from analytics.core.config import load_config
+from analytics.core.models import RunBatch, RunRecord, SourceState
 from analytics.sentiment import score_many
 from analytics.store import prepare_database, save_batches
 from collector.matching import Matcher

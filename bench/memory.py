@@ -17,8 +17,8 @@ import httpx
 
 from bench.demo_db import CONFIG, demo_database
 from tests.conftest import write_config
-from tests.daemon_harness import GrowingFeed, peak_rss_mb, start_daemon, stop_daemon
-from tests.feedserver import FeedServer
+from tests.support.daemon_harness import GrowingFeed, peak_rss_mb, start_daemon, stop_daemon
+from tests.support.feedserver import FeedServer
 
 DAEMON_SECONDS = float(os.environ.get("BENCH_DAEMON_SECONDS", "120"))
 PAGES = ["", "compare", "conversation", "attention", "explore", "health"]

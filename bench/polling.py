@@ -15,10 +15,10 @@ from typing import Any
 
 import httpx
 
-from analytics.config import load_config
+from analytics.core.config import load_config
 from collector.runner import collect_once
 from tests.conftest import write_config
-from tests.feedserver import FeedServer, Reply
+from tests.support.feedserver import FeedServer, Reply
 
 FEEDS = 200
 ITEMS_PER_FEED = 20

@@ -17,9 +17,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from analytics.config import load_config
-from analytics.events import load_events
-from analytics.filters import Filters
+from analytics.core.config import load_config
+from analytics.core.filters import Filters
+from analytics.queries.events import load_events
 from analytics.store import connect
 from bench.demo_db import CONFIG, demo_database
 

@@ -18,7 +18,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from analytics.alerts import (
+from analytics.core.config import AppConfig
+from analytics.core.filters import Filters
+from analytics.queries.alerts import (
     Alert,
     drop_continuations,
     first_of_episodes,
@@ -28,9 +30,7 @@ from analytics.alerts import (
     spike_alert,
     undelivered,
 )
-from analytics.config import AppConfig
-from analytics.filters import Filters
-from analytics.health import source_health
+from analytics.queries.health import source_health
 from analytics.store import connect, transaction
 from collector.status import source_specs
 
@@ -50,7 +50,7 @@ def webhook_urls(config: AppConfig) -> list[str]:
 
 def find_alerts(config: AppConfig, now: datetime | None = None) -> list[Alert]:
     """Detect spikes and unhealthy sources, record the new ones; return those (blocking)."""
-    from analytics.spikes import detect_spikes
+    from analytics.queries.spikes import detect_spikes
 
     now = now or datetime.now(UTC)
     settings = config.alerts

@@ -24,11 +24,11 @@ import httpx
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from analytics.config import AppConfig
-from analytics.damage import DatabaseDamaged
-from analytics.health import stall_limit
-from analytics.snapshot import write_snapshot
+from analytics.core.config import AppConfig
+from analytics.queries.health import stall_limit
 from analytics.store import DatabaseBusy
+from analytics.store.damage import DatabaseDamaged
+from analytics.store.snapshot import write_snapshot
 from collector.alerts import deliver, find_alerts
 from collector.http import Fetcher
 from collector.runner import ChannelJob, Collector

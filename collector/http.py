@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 
-from analytics.config import CollectorConfig
+from analytics.core.config import CollectorConfig
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from analytics.watchlist import Show, WatchItem, Watchlist
+from analytics.core.watchlist import Show, WatchItem, Watchlist
 
 Strength = Literal["strong", "context", "term", "theme"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from analytics.models import Mention, Post, ScoredPost
+from analytics.core.models import Mention, Post, ScoredPost
 from analytics.sentiment import score_text, scored_text
 from collector.matching import Matcher
 from collector.text import content_hash

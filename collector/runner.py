@@ -21,8 +21,8 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 import pyarrow as pa
 
-from analytics.config import AppConfig
-from analytics.models import Attention, RunBatch, RunRecord, SourceState
+from analytics.core.config import AppConfig
+from analytics.core.models import Attention, RunBatch, RunRecord, SourceState
 from analytics.store import (
     DatabaseBusy,
     connect,

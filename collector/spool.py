@@ -22,7 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from analytics.models import (
+from analytics.core.models import (
     Attention,
     Mention,
     Post,
@@ -32,7 +32,7 @@ from analytics.models import (
     Sentiment,
     SourceState,
 )
-from analytics.post_ids import upgrade_stored_id
+from analytics.core.post_ids import upgrade_stored_id
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from analytics.config import AppConfig
-from analytics.health import SourceHealth, SourceSpec, source_health
+from analytics.core.config import AppConfig
+from analytics.queries.health import SourceHealth, SourceSpec, source_health
 from analytics.store import connect
 from collector.sources import build_sources
 from collector.spool import Spool

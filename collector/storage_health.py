@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from analytics.config import DatabaseConfig
+from analytics.core.config import DatabaseConfig
 
 log = logging.getLogger(__name__)
 

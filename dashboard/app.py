@@ -11,9 +11,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from analytics.config import ConfigError, load_config
-from analytics.damage import DatabaseDamaged
+from analytics.core.config import ConfigError, load_config
 from analytics.store import DatabaseBusy, DatabaseMissing
+from analytics.store.damage import DatabaseDamaged
 from dashboard import damaged, first_run
 from dashboard.data import load_facets, load_health, source_specs
 from dashboard.state import Context, page_to_resume, remember, sidebar_filters

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.damage import DatabaseDamaged, DatabaseUnreadable
+from analytics.store.damage import DatabaseDamaged, DatabaseUnreadable
 
 
 def render(exc: DatabaseDamaged) -> None:

@@ -20,21 +20,21 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from analytics.alerts import recent_alerts
-from analytics.attention import attention_correlation, attention_vs_chatter
-from analytics.config import AppConfig, ConfigError
-from analytics.events import Event, days_since_release, load_events
-from analytics.explore import Facets, count_posts, facets, search_posts
-from analytics.filters import Filters
-from analytics.health import SourceHealth, SourceSpec, source_health
-from analytics.kpis import Kpis, kpis
-from analytics.share_of_voice import share_of_voice
-from analytics.spreadsheet import write_csv
+from analytics.core.config import AppConfig, ConfigError
+from analytics.core.filters import Filters
+from analytics.queries.alerts import recent_alerts
+from analytics.queries.attention import attention_correlation, attention_vs_chatter
+from analytics.queries.events import Event, days_since_release, load_events
+from analytics.queries.explore import Facets, count_posts, facets, search_posts
+from analytics.queries.health import SourceHealth, SourceSpec, source_health
+from analytics.queries.kpis import Kpis, kpis
+from analytics.queries.share_of_voice import share_of_voice
+from analytics.queries.spreadsheet import write_csv
+from analytics.queries.terms import trending_terms
+from analytics.queries.themes import theme_shares
+from analytics.queries.timeseries import Bucket, volume_over_time
+from analytics.queries.top import language_mix, source_mix, top_authors, top_posts
 from analytics.store import connect
-from analytics.terms import trending_terms
-from analytics.themes import theme_shares
-from analytics.timeseries import Bucket, volume_over_time
-from analytics.top import language_mix, source_mix, top_authors, top_posts
 
 TTL = 60  # seconds: new posts show within a minute; repeated clicks cost nothing
 # A page waits this long for the collector's write to finish (a batch takes well under a
@@ -208,7 +208,7 @@ def load_premiere_curves(
 
 def _shares(series: pd.DataFrame) -> pd.DataFrame:
     """Each series' share of all series' posts per bucket: the share of voice over time
-    (as ``analytics.share_of_voice``: posts mentioning each show, among the shows)."""
+    (as ``analytics.queries.share_of_voice``: posts mentioning each show, among the shows)."""
     per_bucket = series.groupby("bucket")["posts"].transform("sum")
     return series.assign(
         mentions=series["posts"], share_pct=100 * series["posts"] / per_bucket.where(per_bucket > 0)
@@ -216,7 +216,7 @@ def _shares(series: pd.DataFrame) -> pd.DataFrame:
 
 
 def _sentiment_totals(series: pd.DataFrame) -> pd.DataFrame:
-    """Per-bucket counts from :func:`analytics.timeseries.volume_over_time`, per series."""
+    """Per-bucket counts from :func:`analytics.queries.timeseries.volume_over_time`, per series."""
     if series.empty:
         return pd.DataFrame(
             columns=["entity_id", "name", "posts", "positive", "neutral", "negative"]

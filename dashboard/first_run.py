@@ -7,8 +7,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from analytics.config import AppConfig
-from analytics.health import SourceHealth
+from analytics.core.config import AppConfig
+from analytics.queries.health import SourceHealth
 from dashboard.data import clip, load_facets, load_health
 
 STATUS_WORDS = {"pending": "not polled yet"}

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from analytics.config import AppConfig
-from analytics.events import Event
-from analytics.explore import EntityOption, Facets
-from analytics.filters import Filters
-from analytics.health import SourceSpec
+from analytics.core.config import AppConfig
+from analytics.core.filters import Filters
+from analytics.queries.events import Event
+from analytics.queries.explore import EntityOption, Facets
+from analytics.queries.health import SourceSpec
 from dashboard.charts import Palette
 from dashboard.data import load_event_list
 

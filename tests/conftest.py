@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from analytics.config import MIN_INTERVAL_ENV
-from tests.feedserver import FeedServer
+from analytics.core.config import MIN_INTERVAL_ENV
+from tests.support.feedserver import FeedServer
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_WATCHLIST = REPO / "config" / "watchlist.toml"

@@ -24,7 +24,7 @@ import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from analytics.models import Sentiment
+from analytics.core.models import Sentiment
 from analytics.sentiment import fandom_lexicon as fl
 from analytics.sentiment.layer import shared_layer as _layer
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analytics.config import AppConfig, ConfigError
+from analytics.core.config import AppConfig, ConfigError
 from collector.sources.ao3 import Ao3Source
 from collector.sources.base import Collected, Source, SourceError
 from collector.sources.bluesky import BlueskySource

@@ -17,7 +17,7 @@ from urllib.parse import quote, urljoin
 
 from pydantic import Field
 
-from analytics.models import Post, SourceState
+from analytics.core.models import Post, SourceState
 from collector.http import Fetcher
 from collector.sources.base import (
     Collected,

@@ -18,8 +18,8 @@ from typing import Any, ClassVar, ParamSpec, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from analytics.config import ConfigError, SourceEntry, config_error
-from analytics.models import Attention, Post, SourceState
+from analytics.core.config import ConfigError, SourceEntry, config_error
+from analytics.core.models import Attention, Post, SourceState
 from collector.http import Fetcher, FetchError
 
 P = ParamSpec("P")

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import Field
 
-from analytics.models import Post, SourceState
+from analytics.core.models import Post, SourceState
 from collector.http import Fetcher, FetchError, FetchResponse
 from collector.sources.base import (
     Collected,

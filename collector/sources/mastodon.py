@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from pydantic import Field, field_validator
 
-from analytics.models import Post, SourceState
+from analytics.core.models import Post, SourceState
 from collector.http import Fetcher
 from collector.sources.base import (
     Collected,

@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from analytics.models import Post, SourceState
+from analytics.core.models import Post, SourceState
 from collector.http import Fetcher, FetchResponse
 from collector.sources.base import (
     Collected,

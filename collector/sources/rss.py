@@ -19,8 +19,8 @@ from typing import Any, Literal
 import feedparser
 from pydantic import field_validator
 
-from analytics.models import Post, SourceState
-from analytics.post_ids import feed_post_id
+from analytics.core.models import Post, SourceState
+from analytics.core.post_ids import feed_post_id
 from collector.http import Fetcher
 from collector.sources.base import Collected, Source, SourceError, SourceSettings, off_loop
 from collector.text import MAX_TITLE_CHARS, clean_text, html_to_text, one_line
@@ -150,7 +150,7 @@ def entry_post(entry: Any, origin: Origin, now: datetime) -> Post:
     title = _plain(entry.get("title_detail"), entry.get("title"))
     text = _body(entry)
     return Post(
-        # A guid such as "1" is unique only in its feed: see analytics.post_ids.
+        # A guid such as "1" is unique only in its feed: see analytics.core.post_ids.
         post_id=feed_post_id(origin.source, origin.channel, _native_id(entry, title, text)),
         source=origin.source,
         post_kind=origin.post_kind,

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from pydantic import Field, field_validator
 
-from analytics.models import Attention, SourceState
+from analytics.core.models import Attention, SourceState
 from collector.http import Fetcher
 from collector.sources.base import (
     Collected,

@@ -25,7 +25,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from analytics.models import Post, SourceState
+from analytics.core.models import Post, SourceState
 from collector.http import Fetcher, FetchError
 from collector.sources.base import Collected, Source, SourceError, SourceSettings, off_loop
 from collector.sources.rss import Origin, entry_post, fetch_feed, read_feed

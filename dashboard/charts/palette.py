@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from analytics.events import Event
-from analytics.explore import EntityOption
+from analytics.queries.events import Event
+from analytics.queries.explore import EntityOption
 
 # (primary, secondary) per show id; other shows take the fallback pairs in order.
 SHOW_PALETTES: dict[str, tuple[str, str]] = {

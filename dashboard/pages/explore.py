@@ -6,7 +6,7 @@ import dataclasses
 
 import streamlit as st
 
-from analytics.explore import SENTIMENT_LABELS
+from analytics.queries.explore import SENTIMENT_LABELS
 from dashboard.data import EXPLORE_ROWS, clip, csv_bytes, escape_markdown, load_explore
 from dashboard.state import context
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.health import UNHEALTHY
+from analytics.queries.health import UNHEALTHY
 from dashboard import charts
 from dashboard.data import clip, escape_markdown, load_collection
 from dashboard.first_run import health_table, styled

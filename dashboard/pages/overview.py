@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from analytics.health import UNHEALTHY
-from analytics.kpis import Kpis
+from analytics.queries.health import UNHEALTHY
+from analytics.queries.kpis import Kpis
 from dashboard import charts
 from dashboard.data import clip, escape_markdown, load_overview
 from dashboard.state import SOURCE_LABELS, context

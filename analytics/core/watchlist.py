@@ -1,0 +1,149 @@
+"""The watchlist: shows, people, characters, ships and themes (see docs/watchlist.md)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from analytics.core.models import Entity
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class WatchItem(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    name: str
+    aliases: list[str] = []
+    context_aliases: list[str] = []
+    hashtags: list[str] = []
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not _SLUG.match(value):
+            raise ValueError(f"{value!r} must be a slug: lower-case letters, digits and dashes")
+        return value
+
+    @field_validator("hashtags")
+    @classmethod
+    def _bare_tags(cls, tags: list[str]) -> list[str]:
+        cleaned = [tag.lstrip("#") for tag in tags]
+        for tag in cleaned:
+            if not tag or not re.fullmatch(r"\w+", tag):
+                raise ValueError(f"hashtag {tag!r} must be letters, digits or '_' only")
+        return cleaned
+
+
+class Person(WatchItem):
+    role: Literal["cast", "creator", "crew"] = "cast"
+    plays: list[str] = []
+
+
+class Character(WatchItem):
+    pass
+
+
+class Ship(WatchItem):
+    characters: list[str] = Field(default_factory=list)
+
+
+class Show(WatchItem):
+    context_terms: list[str] = []
+    people: list[Person] = []
+    characters: list[Character] = []
+    ships: list[Ship] = []
+
+    def members(self) -> Iterator[tuple[str, Person | Character | Ship]]:
+        """(kind, item) for every person, character and ship listed under this show."""
+        for person in self.people:
+            yield "person", person
+        for character in self.characters:
+            yield "character", character
+        for ship in self.ships:
+            yield "ship", ship
+
+
+class Theme(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    name: str
+    keywords: list[str]
+
+
+class Watchlist(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    shows: list[Show]
+    themes: list[Theme] = []
+
+    def entities(self) -> list[Entity]:
+        """Every watched thing once, as stored in the ``entities`` table."""
+        found: dict[str, Entity] = {}
+        for show in self.shows:
+            found.setdefault(f"show:{show.id}", Entity(f"show:{show.id}", "show", show.name, None))
+            for kind, item in show.members():
+                entity_id = f"{kind}:{item.id}"
+                found.setdefault(entity_id, Entity(entity_id, kind, item.name, show.id))
+        for theme in self.themes:
+            found.setdefault(
+                f"theme:{theme.id}", Entity(f"theme:{theme.id}", "theme", theme.name, None)
+            )
+        return list(found.values())
+
+
+def load_watchlist(path: Path) -> Watchlist:
+    return _load_cached(path.resolve(), _mtime(path))
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return -1.0
+
+
+@cache
+def _load_cached(path: Path, _mtime_key: float) -> Watchlist:
+    # Imported here: config imports this module, and its error type carries the file/key form.
+    from analytics.core.config import ConfigError, config_error, read_toml
+
+    raw = read_toml(path)
+    try:
+        watchlist = Watchlist.model_validate(raw)
+    except ValidationError as exc:
+        raise config_error(path, exc, raw) from None
+    problem = _reference_problem(watchlist)
+    if problem:
+        raise ConfigError(path, *problem)
+    return watchlist
+
+
+def _reference_problem(watchlist: Watchlist) -> tuple[str, str] | None:
+    """Plays and ship characters must name characters of the same show."""
+    if not watchlist.shows:
+        return ("shows", "the watchlist names no show")
+    for index, show in enumerate(watchlist.shows):
+        characters = {character.id for character in show.characters}
+        for person in show.people:
+            for ref in person.plays:
+                if ref not in characters:
+                    return (
+                        f"shows[{index}] ({show.id}).people.{person.id}.plays",
+                        f"no character {ref!r} in this show",
+                    )
+        for ship in show.ships:
+            for ref in ship.characters:
+                if ref not in characters:
+                    return (
+                        f"shows[{index}] ({show.id}).ships.{ship.id}.characters",
+                        f"no character {ref!r} in this show",
+                    )
+    return None

@@ -1,0 +1,309 @@
+"""Ordered schema migrations: an old database file upgrades in place.
+
+Each migration is a numbered list of steps (SQL statements, or functions of the connection
+for a rewrite SQL cannot express) applied once, in one transaction, and recorded in
+``schema_version``. Never edit a released migration: append a new one.
+Analyst-facing views are (re)created by the latest migration that changes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from analytics.core.post_ids import UNQUALIFIED_BEFORE, upgrade_stored_id
+from analytics.store.views import (
+    ENGAGEMENT_THEME_ATTENTION_VIEWS,
+    POST_MENTIONS_VIEW,
+    TREND_VIEWS,
+    UTC_DAILY_VIEWS,
+)
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    statements: tuple[str | Callable[[duckdb.DuckDBPyConnection], None], ...]
+
+
+_CORE_TABLES = (
+    """
+    CREATE TABLE posts (
+        post_id VARCHAR PRIMARY KEY,
+        source VARCHAR NOT NULL,
+        source_name VARCHAR NOT NULL,
+        channel VARCHAR NOT NULL,
+        url VARCHAR,
+        author VARCHAR,
+        title VARCHAR,
+        text VARCHAR NOT NULL,
+        lang VARCHAR,
+        created_at TIMESTAMPTZ NOT NULL,
+        collected_at TIMESTAMPTZ NOT NULL,
+        likes BIGINT,
+        shares BIGINT,
+        replies BIGINT,
+        score BIGINT,
+        vader_compound DOUBLE NOT NULL,
+        sentiment DOUBLE NOT NULL,
+        sentiment_label VARCHAR NOT NULL,
+        sentiment_version VARCHAR NOT NULL,
+        content_hash VARCHAR NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE entities (
+        entity_id VARCHAR PRIMARY KEY,
+        kind VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        show_id VARCHAR
+    )
+    """,
+    """
+    CREATE TABLE mentions (
+        post_id VARCHAR NOT NULL,
+        entity_id VARCHAR NOT NULL,
+        matched VARCHAR NOT NULL,
+        PRIMARY KEY (post_id, entity_id)
+    )
+    """,
+    """
+    CREATE TABLE attention (
+        entity_id VARCHAR NOT NULL,
+        metric VARCHAR NOT NULL,
+        day DATE NOT NULL,
+        value DOUBLE NOT NULL,
+        source_name VARCHAR NOT NULL,
+        collected_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (entity_id, metric, day)
+    )
+    """,
+    "CREATE SEQUENCE collection_run_ids START 1",
+    """
+    CREATE TABLE collection_runs (
+        run_id BIGINT PRIMARY KEY DEFAULT nextval('collection_run_ids'),
+        source_name VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        channel VARCHAR NOT NULL,
+        started_at TIMESTAMPTZ NOT NULL,
+        finished_at TIMESTAMPTZ NOT NULL,
+        status VARCHAR NOT NULL,
+        fetched INTEGER NOT NULL,
+        inserted INTEGER NOT NULL,
+        off_topic INTEGER NOT NULL,
+        http_status INTEGER,
+        error VARCHAR
+    )
+    """,
+    """
+    CREATE TABLE source_state (
+        source_name VARCHAR NOT NULL,
+        channel VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        etag VARCHAR,
+        last_modified VARCHAR,
+        cursor VARCHAR,
+        next_due_at TIMESTAMPTZ,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        last_error VARCHAR,
+        last_attempt_at TIMESTAMPTZ,
+        last_success_at TIMESTAMPTZ,
+        PRIMARY KEY (source_name, channel)
+    )
+    """,
+    "CREATE INDEX posts_created_at ON posts (created_at)",
+    "CREATE INDEX mentions_entity ON mentions (entity_id)",
+)
+
+_ANALYST_VIEWS = (
+    """
+    CREATE OR REPLACE VIEW post_mentions AS
+    SELECT m.entity_id, e.kind AS entity_kind, e.name AS entity_name, e.show_id,
+           m.matched, p.*
+    FROM mentions m
+    JOIN posts p USING (post_id)
+    JOIN entities e USING (entity_id)
+    """,
+    """
+    CREATE OR REPLACE VIEW daily_mentions AS
+    SELECT CAST(date_trunc('day', p.created_at) AS DATE) AS day,
+           m.entity_id, e.kind AS entity_kind, e.name AS entity_name,
+           count(*) AS posts,
+           count(DISTINCT p.author) AS authors
+    FROM mentions m
+    JOIN posts p USING (post_id)
+    JOIN entities e USING (entity_id)
+    GROUP BY ALL
+    """,
+    """
+    CREATE OR REPLACE VIEW daily_sentiment AS
+    SELECT CAST(date_trunc('day', p.created_at) AS DATE) AS day,
+           m.entity_id, e.name AS entity_name,
+           count(*) AS posts,
+           avg(p.sentiment) AS avg_sentiment,
+           avg(p.vader_compound) AS avg_vader,
+           count(*) FILTER (WHERE p.sentiment_label = 'positive') AS positive,
+           count(*) FILTER (WHERE p.sentiment_label = 'neutral') AS neutral,
+           count(*) FILTER (WHERE p.sentiment_label = 'negative') AS negative
+    FROM mentions m
+    JOIN posts p USING (post_id)
+    JOIN entities e USING (entity_id)
+    GROUP BY ALL
+    """,
+    """
+    CREATE OR REPLACE VIEW source_health AS
+    SELECT s.source_name, s.source, s.channel, s.last_attempt_at, s.last_success_at,
+           s.consecutive_failures, s.last_error, s.next_due_at,
+           (SELECT count(*) FROM posts p
+             WHERE p.source_name = s.source_name
+               AND p.collected_at >= now() - INTERVAL 1 DAY) AS posts_last_24h
+    FROM source_state s
+    """,
+)
+
+_POST_KIND = (
+    "ALTER TABLE posts ADD COLUMN post_kind VARCHAR DEFAULT 'post'",
+    # Until now only feeds were collected, and feeds carry articles.
+    "UPDATE posts SET post_kind = 'article' WHERE source = 'rss'",
+)
+
+_ALERTS = (
+    """
+    CREATE TABLE alerts (
+        alert_id VARCHAR PRIMARY KEY,
+        kind VARCHAR NOT NULL,
+        entity_id VARCHAR,
+        source_name VARCHAR,
+        happened_at TIMESTAMPTZ NOT NULL,
+        detected_at TIMESTAMPTZ NOT NULL,
+        title VARCHAR NOT NULL,
+        message VARCHAR NOT NULL,
+        delivered_at TIMESTAMPTZ,
+        delivery_attempts INTEGER NOT NULL DEFAULT 0,
+        delivery_error VARCHAR,
+        undelivered_to VARCHAR[]
+    )
+    """,
+)
+
+
+def _qualify_feed_ids(con: duckdb.DuckDBPyConnection) -> None:
+    """Give stored feed posts the ids the current rule gives them (analytics.core.post_ids).
+
+    Mentions follow their post. An id whose new form is already taken stays as it was:
+    nothing is merged or dropped.
+    """
+    rows = con.execute(
+        "SELECT post_id, channel FROM posts WHERE source = ?", [UNQUALIFIED_BEFORE]
+    ).fetchall()
+    pairs = [(old, upgrade_stored_id(old, UNQUALIFIED_BEFORE, channel)) for old, channel in rows]
+    changed = [(old, new) for old, new in pairs if new != old]
+    if not changed:
+        return
+    con.register(
+        "post_id_changes",
+        pa.table({"old_id": [o for o, _ in changed], "new_id": [n for _, n in changed]}),
+    )
+    try:
+        con.execute(
+            """
+            CREATE TEMP TABLE post_id_map AS
+            SELECT old_id, new_id FROM post_id_changes c
+            WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.post_id = c.new_id)
+            QUALIFY row_number() OVER (PARTITION BY new_id ORDER BY old_id) = 1
+            """
+        )
+        con.execute(
+            "UPDATE mentions SET post_id = m.new_id FROM post_id_map m "
+            "WHERE mentions.post_id = m.old_id"
+        )
+        con.execute(
+            "UPDATE posts SET post_id = m.new_id FROM post_id_map m WHERE posts.post_id = m.old_id"
+        )
+        con.execute("DROP TABLE post_id_map")
+    finally:
+        con.unregister("post_id_changes")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "core tables and analyst views", _CORE_TABLES + _ANALYST_VIEWS),
+    Migration(2, "posts.post_kind: article, post, comment, fanwork, video", _POST_KIND),
+    Migration(3, "posts.views for video sources", ("ALTER TABLE posts ADD COLUMN views BIGINT",)),
+    Migration(
+        4,
+        "collection_runs.batch_id: a spooled batch is stored once",
+        ("ALTER TABLE collection_runs ADD COLUMN batch_id VARCHAR",),
+    ),
+    Migration(5, "alerts: spikes and silent or failing sources, sent once", _ALERTS),
+    Migration(
+        6,
+        "views: post_engagement, daily_themes, daily_attention; daily views on UTC days",
+        ENGAGEMENT_THEME_ATTENTION_VIEWS + UTC_DAILY_VIEWS,
+    ),
+    Migration(
+        7,
+        "views: hourly and weekly mentions, daily share of voice, daily source volume",
+        (*TREND_VIEWS, POST_MENTIONS_VIEW),
+    ),
+    Migration(
+        8,
+        "feed post ids: a guid unique only within its feed is qualified by the feed's URL",
+        (_qualify_feed_ids,),
+    ),
+)
+
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection, upto: int = LATEST_VERSION) -> list[Migration]:
+    """Apply every migration newer than the file (up to ``upto``); return those applied."""
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS schema_version (
+            version INTEGER PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+        )
+        """
+    )
+    version = current_version(con)
+    if version > LATEST_VERSION:
+        raise RuntimeError(
+            f"this database is at schema version {version}, newer than this fanpulse "
+            f"({LATEST_VERSION}); upgrade fanpulse before writing to it"
+        )
+    applied = []
+    for migration in MIGRATIONS:
+        if migration.version <= version or migration.version > upto:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for statement in migration.statements:
+                if callable(statement):
+                    statement(con)
+                else:
+                    con.execute(statement)
+            con.execute(
+                "INSERT INTO schema_version (version, name) VALUES (?, ?)",
+                [migration.version, migration.name],
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(migration)
+    return applied

@@ -1,0 +1,1 @@
+"""Printed reports for the command line."""
