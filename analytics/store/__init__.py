@@ -28,6 +28,11 @@ from analytics.store.schema import migrate
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+# What the rest of the project names instead of importing duckdb: only the store opens the
+# file, so only the store needs the driver.
+Connection = duckdb.DuckDBPyConnection
+QueryError = duckdb.Error
+
 # Files are written in a storage format the released duckdb CLI (1.4 LTS and 1.5) reads;
 # duckdb 2.0's own default format is unreadable to them.
 STORAGE_COMPATIBILITY = "v1.4.0"
