@@ -46,9 +46,10 @@ $(BROWSER_STAMP): | $(BIN)/python
 			chromium fonts-noto-color-emoji; }
 	touch $@
 
-test: $(TEST_STAMP) $(BROWSER_STAMP)  ## lint, format check and the whole test suite
+test: $(TEST_STAMP) $(BROWSER_STAMP)  ## lint, format check, layer contracts and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -m "not slow and not soak"
 
 soak: $(TEST_STAMP) $(BROWSER_STAMP)  ## the long checks: a 10-minute daemon soak (FANPULSE_SOAK_SECONDS)
@@ -60,6 +61,7 @@ bench: $(TEST_STAMP) $(BROWSER_STAMP)  ## every promised figure: a table, and be
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(TEST_STAMP)
 	$(BIN)/ruff format .
