@@ -50,7 +50,8 @@ STORE_RETRY = 60
 STOP_GRACE_SECONDS = 10.0
 # Batches waiting in the spool or in memory are offered to the database this often.
 SPOOL_FLUSH_SECONDS = 5
-# The first snapshot after start waits for the first collections to land.
+# The first snapshot after start waits for the first collections to land (or one
+# snapshot_every, when that is shorter).
 FIRST_SNAPSHOT_DELAY = timedelta(minutes=2)
 FIRST_ALERT_CHECK_DELAY = timedelta(minutes=1)
 
@@ -258,7 +259,9 @@ class Daemon:
             taken = datetime.fromtimestamp(snapshot.stat().st_mtime, UTC)
             if taken + every > now:
                 return taken + every
-        return now + FIRST_SNAPSHOT_DELAY
+        # Never later than one period: a daemon restarted more often than the delay (a
+        # crash loop) would otherwise never take a snapshot at all.
+        return now + min(FIRST_SNAPSHOT_DELAY, every)
 
     async def _flush_spool(self) -> None:
         """Offer spooled and in-memory batches to the database (and prepare it, when the
