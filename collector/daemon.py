@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
+import duckdb
 import httpx
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -31,7 +32,7 @@ from analytics.snapshot import write_snapshot
 from analytics.store import DatabaseBusy
 from collector.alerts import deliver, find_alerts
 from collector.http import Fetcher
-from collector.runner import ChannelJob, Collector
+from collector.runner import ChannelJob, Collector, describe_failure
 from collector.sources import build_sources
 
 log = logging.getLogger(__name__)
@@ -309,6 +310,11 @@ class Daemon:
                     return
                 except DatabaseDamaged as exc:  # older snapshots stay as they are
                     log.error("snapshot skipped: %s", exc)
+                    return
+                except (OSError, duckdb.IOException) as exc:
+                    # Its disk is full or failing: the older snapshots stay, the next
+                    # period tries again.
+                    log.error("snapshot not written: %s", describe_failure(exc))
                     return
         log.info(
             "snapshot %s: %d posts, %.1f MB in %.1fs",
