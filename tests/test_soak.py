@@ -355,7 +355,7 @@ def run_soak(
     runs = dict(run_query(db, "SELECT status, count(*) FROM collection_runs GROUP BY status")[1])
     gaps = []
     late = []
-    for episode in soak.episodes:
+    for episode in sorted(soak.episodes, key=lambda e: e.started):
         worst = max(
             (
                 (delay if delay is not None else float("inf")) / (2 * checked_interval(checked, n))
@@ -400,6 +400,8 @@ def run_soak(
         "snapshots_taken": log_text.count("INFO collector.daemon: snapshot "),
         "snapshots_skipped": log_text.count("snapshot skipped"),
         "stalled_warnings": log_text.count("stalled:"),
+        # What a crash may leave behind on the database's disk (temporary files).
+        "files_beside_database": sorted(p.name for p in disk.iterdir() if p.is_file()),
         "runs_by_status": runs,
         "reader_opens": reader_totals[0],
         "reader_gave_up": reader_totals[1],
