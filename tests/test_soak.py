@@ -61,7 +61,7 @@ READ_ONLY_HOLD_SECONDS = 10.0
 # each; a short hold takes one.
 KILLS_PER_HOLD = 2 if HOLD_SECONDS >= 60 else 1
 SNAPSHOT_EVERY = "10s"
-TMPFS_SIZE = "64m"  # the database, its snapshots and its spool, with room to spare
+TMPFS_SIZE = "256m"  # the database, 3 snapshots, a check's scratch copy, the spool: room to spare
 
 # Channel intervals (seconds): three as a production install would poll (the hold
 # scenario) and five faster ones for traffic.
