@@ -52,7 +52,7 @@ test: $(TEST_STAMP) $(BROWSER_STAMP)  ## lint, format check, layer contracts and
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -m "not slow and not soak"
 
-soak: $(TEST_STAMP) $(BROWSER_STAMP)  ## the long checks: a 10-minute daemon soak (FANPULSE_SOAK_SECONDS)
+soak: $(TEST_STAMP) $(BROWSER_STAMP)  ## the long checks: a 10-minute daemon soak with held files, a full disk and kill -9s (FANPULSE_SOAK_SECONDS)
 	$(BIN)/python -m pytest -m "slow or soak" -s
 
 bench: $(TEST_STAMP) $(BROWSER_STAMP)  ## every promised figure: a table, and bench/results.json

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
+import duckdb
 import httpx
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -31,7 +32,7 @@ from analytics.store.damage import DatabaseDamaged
 from analytics.store.snapshot import write_snapshot
 from collector.alerts import deliver, find_alerts
 from collector.http import Fetcher
-from collector.runner import ChannelJob, Collector
+from collector.runner import ChannelJob, Collector, describe_failure
 from collector.sources import build_sources
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,8 @@ STORE_RETRY = 60
 STOP_GRACE_SECONDS = 10.0
 # Batches waiting in the spool or in memory are offered to the database this often.
 SPOOL_FLUSH_SECONDS = 5
-# The first snapshot after start waits for the first collections to land.
+# The first snapshot after start waits for the first collections to land (or one
+# snapshot_every, when that is shorter).
 FIRST_SNAPSHOT_DELAY = timedelta(minutes=2)
 FIRST_ALERT_CHECK_DELAY = timedelta(minutes=1)
 
@@ -258,7 +260,9 @@ class Daemon:
             taken = datetime.fromtimestamp(snapshot.stat().st_mtime, UTC)
             if taken + every > now:
                 return taken + every
-        return now + FIRST_SNAPSHOT_DELAY
+        # Never later than one period: a daemon restarted more often than the delay (a
+        # crash loop) would otherwise never take a snapshot at all.
+        return now + min(FIRST_SNAPSHOT_DELAY, every)
 
     async def _flush_spool(self) -> None:
         """Offer spooled and in-memory batches to the database (and prepare it, when the
@@ -306,6 +310,11 @@ class Daemon:
                     return
                 except DatabaseDamaged as exc:  # older snapshots stay as they are
                     log.error("snapshot skipped: %s", exc)
+                    return
+                except (OSError, duckdb.IOException) as exc:
+                    # Its disk is full or failing: the older snapshots stay, the next
+                    # period tries again.
+                    log.error("snapshot not written: %s", describe_failure(exc))
                     return
         log.info(
             "snapshot %s: %d posts, %.1f MB in %.1fs",

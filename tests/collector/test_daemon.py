@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 
 from analytics.core.config import load_config
 from analytics.core.models import RunBatch
-from collector.daemon import STORE_RETRY, Daemon
+from collector.daemon import FIRST_SNAPSHOT_DELAY, STORE_RETRY, Daemon
 from collector.http import Fetcher
 from collector.runner import ChannelJob
 from tests.support.feedserver import FeedServer, Reply
@@ -59,6 +60,42 @@ def test_a_run_that_fails_unexpectedly_is_retried_not_dropped(
     assert channels == 1
     assert before + timedelta(seconds=STORE_RETRY) <= due
     assert due <= datetime.now(UTC) + timedelta(seconds=STORE_RETRY * 1.1 + 1)
+
+
+def first_snapshot_delay(config_path: Path, snapshot_taken: datetime | None) -> timedelta:
+    config = load_config(config_path)
+    every = config.database.snapshot_every
+    assert every is not None
+    if snapshot_taken is not None:
+        config.database.snapshot.parent.mkdir(parents=True, exist_ok=True)
+        config.database.snapshot.write_bytes(b"")
+        stamp = snapshot_taken.timestamp()
+        os.utime(config.database.snapshot, (stamp, stamp))
+
+    async def scenario() -> timedelta:
+        async with Fetcher(config.collector) as fetcher:
+            now = datetime.now(UTC)
+            return Daemon(config, fetcher)._first_snapshot(now, every) - now
+
+    return asyncio.run(scenario())
+
+
+def test_a_restarted_daemon_snapshots_within_snapshot_every(
+    feed_server: FeedServer, make_config: Callable[..., Path]
+) -> None:
+    """A daemon restarted more often than the start-up delay (a crash loop, kill -9s) must
+    still take its snapshots when they are due more often than that delay."""
+    sources = news_sources(feed_server, 1)
+    every_10s = make_config(sources, database_options={"snapshot_every": "10s"})
+    assert first_snapshot_delay(every_10s, None) <= timedelta(seconds=10)
+    stale = datetime.now(UTC) - timedelta(hours=1)
+    assert first_snapshot_delay(every_10s, stale) <= timedelta(seconds=10)
+    fresh = datetime.now(UTC) - timedelta(seconds=4)
+    assert timedelta(seconds=5) <= first_snapshot_delay(every_10s, fresh) <= timedelta(seconds=6)
+    # A long period still lets the first collections land before the first snapshot.
+    every_6h = make_config(sources, database_options={"snapshot_every": "6h"})
+    older = datetime.now(UTC) - timedelta(hours=7)
+    assert first_snapshot_delay(every_6h, older) == FIRST_SNAPSHOT_DELAY
 
 
 def test_the_dispatcher_starts_due_channels_within_its_slots_and_moves_them_on(

@@ -324,3 +324,38 @@ def test_a_real_disk_full_spools_says_so_and_loses_nothing(
     assert not json.loads(after.stdout)["storage"]["failing"], after.stdout
     assert code == 0
     assert assert_served_stored_once(db, feeds) > 2 * 8 + 10  # more than the feeds list
+
+
+def test_a_snapshot_on_a_full_disk_says_so_in_one_line_and_the_next_one_is_taken(
+    feed_server: FeedServer, make_config: Callable[..., Path], tmp_path: Path, small_disk: Path
+) -> None:
+    """The snapshots' disk is full: each attempt is one line in the log (no traceback),
+    collection goes on, and once there is room again the next snapshot is written."""
+    feeds = [GrowingFeed("feed-0", period=0.5)]
+    snapshot = small_disk / "fanpulse-snapshot.duckdb"
+    config = make_config(
+        growing_sources(feed_server, feeds, interval="1s"),
+        database_options={"snapshot_every": "1s", "snapshot_path": str(snapshot)},
+    )
+    db = load_config(config).database_path
+    log = tmp_path / "daemon.log"
+    filler = fill(small_disk)
+    daemon = start_daemon(config, log)
+    try:
+        assert wait_until(lambda: log.read_text().count("snapshot not written") >= 2, 30), (
+            log.read_text()[-3000:]
+        )
+        filler.unlink()
+        assert wait_until(snapshot.exists, 15), log.read_text()[-3000:]
+        for feed in feeds:
+            feed.freeze()
+        assert wait_until(lambda: served_titles(feeds) <= set(stored_titles(db)), 30)
+    finally:
+        code, _ = stop_daemon(daemon)
+    text = log.read_text()
+    assert "Traceback" not in text, text[-3000:]
+    failures = [line for line in text.splitlines() if "snapshot not written" in line]
+    assert all("No space left on device" in line for line in failures), failures[:3]
+    assert not [p for p in small_disk.iterdir() if p.name.endswith(".tmp")]
+    assert code == 0
+    assert assert_served_stored_once(db, feeds) > 2  # more than the feed started with

@@ -38,6 +38,7 @@ class GrowingFeed:
         self.started = time.monotonic()
         self.start_items = start_items
         self.served: set[str] = set()  # guids sent in a 200 response
+        self.polled_at: list[float] = []  # monotonic time of every request, as the server saw it
         self.frozen_at: int | None = None
         self._lock = threading.Lock()
 
@@ -71,6 +72,7 @@ class GrowingFeed:
         ).encode()
         etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
         with self._lock:
+            self.polled_at.append(time.monotonic())
             # Counted as served even if the client then gets a 304 for it: a 304 is only
             # sent for an ETag the client already has, i.e. content it was sent before.
             self.served.update(self.guid(i) for i in range(oldest, count))
@@ -88,6 +90,11 @@ class GrowingFeed:
         with self._lock:
             guids = set(self.served)
         return {f"Heartstopper update {guid.rsplit(':', 1)[1]} from {self.name}" for guid in guids}
+
+    def first_poll_after(self, moment: float) -> float | None:
+        """When the server first saw this feed requested at or after ``moment``."""
+        with self._lock:
+            return next((at for at in self.polled_at if at >= moment), None)
 
     def expected_post_ids(self) -> set[str]:
         with self._lock:
@@ -182,7 +189,17 @@ print(f"opened={opened} failed={failed}", flush=True)
 
 HOLD_WRITE_SCRIPT = """
 import sys, time, duckdb
-con = duckdb.connect(sys.argv[1])
+deadline = time.monotonic() + 60
+while True:
+    try:
+        con = duckdb.connect(sys.argv[1])
+        break
+    except duckdb.IOException:
+        # Another process has it open for a moment (the collector writing, a reader):
+        # wait for it, as an analyst retrying would.
+        if time.monotonic() > deadline:
+            raise
+        time.sleep(0.05)
 print("holding", flush=True)
 time.sleep(float(sys.argv[2]))
 con.close()
