@@ -52,6 +52,7 @@ def write_snapshot(
         raise ValueError("the snapshot must be a different file from the database")
     started = time.monotonic()
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_abandoned(target)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     temporary.unlink(missing_ok=True)
     con = duckdb.connect(":memory:")
@@ -90,6 +91,30 @@ def write_snapshot(
         bytes=target.stat().st_size,
         seconds=time.monotonic() - started,
     )
+
+
+def remove_abandoned(target: Path) -> list[Path]:
+    """Delete half-written copies left by a killed process (its pid no longer runs).
+
+    A copy still being written by a live process (another ``fanpulse snapshot``) stays.
+    """
+    removed = []
+    for leftover in target.parent.glob(f".{target.name}.*.tmp*"):
+        match = re.fullmatch(rf"\.{re.escape(target.name)}\.(\d+)\.tmp(\.wal)?", leftover.name)
+        if match and not _running(int(match.group(1))):
+            leftover.unlink(missing_ok=True)
+            removed.append(leftover)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, under another user
+    return True
 
 
 def _keep_aside(target: Path) -> None:
