@@ -32,7 +32,7 @@ from analytics.store.damage import DatabaseDamaged
 from collector.matching import warn_dead_aliases
 from collector.runner import ChannelJob, OnceResult, collect_once_result
 from collector.sources import build_sources
-from fanpulse import database_cli
+from fanpulse.cli import database as database_cli
 from fanpulse.logs import setup_logging
 
 app = typer.Typer(
