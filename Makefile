@@ -10,7 +10,7 @@ EMOJI_FONT := /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
 # The dashboard's browser tests drive Debian's chromium; install it when missing.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: up demo install test soak bench lint format collect dashboard clean
+.PHONY: up demo install test soak bench lint format docs collect dashboard clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,9 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+
+docs: $(STAMP)  ## regenerate docs/cli.md from the Typer app (a test checks it is current)
+	$(BIN)/python -m typer fanpulse.cli utils docs --name fanpulse --title "fanpulse command reference" --output docs/cli.md
 
 format: $(TEST_STAMP)
 	$(BIN)/ruff format .

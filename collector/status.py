@@ -3,13 +3,8 @@ people and for monitoring (exit status, ``--json``)."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from analytics.core.config import AppConfig
 from analytics.queries.health import SourceHealth, SourceSpec, source_health
@@ -20,16 +15,6 @@ from collector.storage_health import StorageReport, read_storage_health
 
 # Batches waiting longer than this mean a reader has held the file far too long.
 SPOOL_STALE = timedelta(hours=1)
-
-_COLOURS = {
-    "ok": "green",
-    "pending": "dim",
-    "idle": "dim",
-    "retrying": "yellow",
-    "failing": "red",
-    "silent": "red",
-    "stalled": "red",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,92 +78,3 @@ def collection_status(config: AppConfig, now: datetime | None = None) -> StatusR
         ),
         storage=read_storage_health(config.database),
     )
-
-
-def _when(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else "never"
-
-
-def print_status(console: Console, report: StatusReport) -> None:
-    table = Table(title="Collection status (times UTC)", title_justify="left")
-    for column, justify in (
-        ("source", "left"),
-        ("kind", "left"),
-        ("status", "left"),
-        ("new 24h", "right"),
-        ("usual/day", "right"),
-        ("last success", "left"),
-        ("next due", "left"),
-        ("detail", "left"),
-    ):
-        table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
-    for s in report.sources:
-        detail = s.detail
-        if s.last_error:
-            detail = f"{detail}: {s.last_error}" if detail else s.last_error
-        table.add_row(
-            s.name,
-            s.kind,
-            f"[{_COLOURS.get(s.status, 'white')}]{s.status}[/]",
-            str(s.new_last_24h),
-            f"{s.usual_daily:g}" if s.usual_daily is not None else "–",
-            _when(s.last_success_at),
-            _when(s.next_due_at) if s.next_due_at else "–",
-            escape(detail),
-        )
-    console.print(table)
-    unhealthy = [s.name for s in report.sources if not s.healthy]
-    if report.spooled:
-        age = report.spool_oldest or timedelta()
-        console.print(
-            f"{report.spooled} batches wait in the spool (oldest {age.total_seconds() / 60:.0f}"
-            " min): the database file is held by another process or cannot be written."
-            + (" [red]Too long: close long analyst sessions.[/]" if report.spool_stale else "")
-        )
-    console.print(f"Snapshot for analysts: {_when(report.snapshot_taken_at)}")
-    storage = report.storage
-    if storage.failing:
-        console.print(
-            f"[red]storage failing:[/] {escape(storage.reason or 'unknown reason')}"
-            + (f" (since {_when(storage.since)} UTC)" if storage.since else ""),
-            soft_wrap=True,
-        )
-        if storage.memory_batches:
-            console.print(
-                f"[red]{storage.memory_batches} batches ({storage.memory_posts} posts) wait in "
-                "the collector's memory: neither the database nor the spool can be written.[/]"
-                + (" Polling is paused." if storage.polling_paused else ""),
-                soft_wrap=True,
-            )
-    retrying = [s.name for s in report.sources if s.status == "retrying"]
-    if unhealthy:
-        console.print(f"[red]Unhealthy:[/] {', '.join(unhealthy)}")
-    elif retrying:
-        console.print(
-            f"[yellow]No source unhealthy yet; {len(retrying)} retrying after recent "
-            "failures[/] (failing after 3 in a row)."
-        )
-    elif not storage.failing:
-        console.print("[green]All sources healthy.[/]")
-
-
-def status_json(report: StatusReport) -> str:
-    def plain(value: object) -> object:
-        if isinstance(value, datetime):
-            return value.isoformat()
-        if isinstance(value, timedelta):
-            return value.total_seconds()
-        return value
-
-    data = {
-        "healthy": report.healthy,
-        "sources": [
-            {**{k: plain(v) for k, v in asdict(s).items()}, "healthy": s.healthy}
-            for s in report.sources
-        ],
-        "spooled": report.spooled,
-        "spool_oldest_seconds": plain(report.spool_oldest),
-        "snapshot_taken_at": plain(report.snapshot_taken_at),
-        "storage": report.storage.to_json(),
-    }
-    return json.dumps(data, ensure_ascii=False)

@@ -1,0 +1,92 @@
+"""What every command shares: the global options, reading the config, the consoles, the
+progress bar, and one line plus an exit status for each problem a user can fix.
+
+Heavy libraries (duckdb, pyarrow, pandas, the collector) are imported inside functions, so
+`fanpulse --help` and a mistyped option answer without loading them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+from rich.console import Console
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, ProgressColumn
+
+    from analytics.core.config import AppConfig
+
+console = Console()
+errors = Console(stderr=True)
+
+# Exit status for a damaged or unreadable database file (2 config, 3 busy).
+DATABASE_DAMAGED = 4
+
+
+class State:
+    """The global options, set by the app's callback before any command runs."""
+
+    config_path: Path | None = None
+    log_level: str | None = None
+    log_json: bool = False
+
+
+state = State()
+
+
+def load() -> AppConfig:
+    from analytics.core.config import load_config
+    from collector.matching import warn_dead_aliases
+
+    config = load_config(state.config_path)
+    warn_dead_aliases(config.watchlist, config.watchlist_path)  # a warning, not an error
+    return config
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Problems a user can fix: one clear line on stderr and a distinct exit status."""
+    from analytics.core.config import ConfigError
+    from analytics.store import DatabaseBusy, DatabaseMissing
+    from analytics.store.damage import DatabaseDamaged
+
+    try:
+        yield
+    except ConfigError as exc:
+        errors.print(f"[bold red]config error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except DatabaseMissing as exc:
+        errors.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except DatabaseBusy as exc:
+        errors.print(f"[bold red]database busy:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(3) from None
+    except DatabaseDamaged as exc:
+        # Its own status, so a supervisor can stop restarting (RestartPreventExitStatus=4).
+        errors.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(DATABASE_DAMAGED) from None
+
+
+def progress_bar(label: str, *extra: ProgressColumn) -> Progress:
+    """A bar that vanishes when done: label, bar, done/total, ``extra``, time elapsed."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    return Progress(
+        TextColumn(f"[bold]{label}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        *extra,
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
