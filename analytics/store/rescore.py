@@ -15,7 +15,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from analytics.sentiment import SCORER_VERSION, score_many, scored_text
-from analytics.store import DEFAULT_LOCK_TIMEOUT, connect, transaction
+from analytics.store.connection import DEFAULT_LOCK_TIMEOUT, connect, transaction
 
 _SCORES = pa.schema(
     [

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from analytics import store
 from analytics.core.config import load_config
 from analytics.store import run_query
+from analytics.store import write as store
 from collector.daemon import run_daemon
 from collector.runner import collect_once
 from collector.spool import Spool
