@@ -6,7 +6,13 @@ from pathlib import Path
 
 from analytics.core.models import SourceState
 from analytics.store.connection import DEFAULT_LOCK_TIMEOUT, connect
-from analytics.store.write import _STATE_FIELDS
+
+# Every SourceState field, written out (a test holds the list to the dataclass).
+LOAD_STATES_SQL = """
+    SELECT source_name, channel, source, etag, last_modified, cursor, next_due_at,
+           consecutive_failures, last_error, last_attempt_at, last_success_at
+    FROM source_state
+"""
 
 
 def load_states(
@@ -16,8 +22,8 @@ def load_states(
     if not Path(path).exists():
         return {}
     with connect(path, read_only=True, lock_timeout=lock_timeout) as con:
-        rows = con.execute(
-            f"SELECT {', '.join(_STATE_FIELDS)} FROM source_state"  # noqa: S608 - fixed names
-        ).fetchall()
-    states = [SourceState(**dict(zip(_STATE_FIELDS, row, strict=True))) for row in rows]
+        result = con.execute(LOAD_STATES_SQL)
+        names = [d[0] for d in result.description or ()]
+        rows = result.fetchall()
+    states = [SourceState(**dict(zip(names, row, strict=True))) for row in rows]
     return {(s.source_name, s.channel): s for s in states}

@@ -75,9 +75,7 @@ _POST_SCHEMA = pa.schema(
         ("views", pa.int64()),
     ]
 )
-_POST_COLUMNS = ", ".join(_POST_SCHEMA.names)
-_ENGAGEMENT = ("likes", "shares", "replies", "score", "views")
-_ENGAGEMENT_UPDATES = ", ".join(f"{c} = coalesce(excluded.{c}, {c})" for c in _ENGAGEMENT)
+POST_COLUMNS: tuple[str, ...] = tuple(_POST_SCHEMA.names)
 
 
 def posts_table(scored: Sequence[ScoredPost], collected_at: datetime) -> pa.Table:
@@ -150,8 +148,8 @@ def store_batches(
         batch.run.inserted = new_posts.get(index, 0)
         if batch.attention:
             batch.run.inserted += _upsert_attention(con, batch, collected_at)
-    _insert_runs(con, [b.run for b in fresh])
-    _upsert_states(con, [state for b in fresh for state in b.states])
+    insert_runs(con, [b.run for b in fresh])
+    upsert_states(con, [state for b in fresh for state in b.states])
     stored = {id(b) for b in fresh}
     return [b.run.inserted if id(b) in stored else 0 for b in batches]
 
@@ -193,10 +191,15 @@ def _insert_posts(
     # engagement moves on (likes and views grow), and a missing count never erases one.
     # The latest batch's copy of a post found twice is the one offered.
     con.execute(
-        f"INSERT INTO posts ({_POST_COLUMNS}) "  # noqa: S608 - fixed column list
-        f"SELECT {_POST_COLUMNS} FROM incoming_posts "
-        "QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY batch_no DESC) = 1 "
-        f"ON CONFLICT (post_id) DO UPDATE SET {_ENGAGEMENT_UPDATES}"
+        """
+        INSERT INTO posts BY NAME
+        SELECT * EXCLUDE (batch_no) FROM incoming_posts
+        QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY batch_no DESC) = 1
+        ON CONFLICT (post_id) DO UPDATE
+        SET likes = coalesce(excluded.likes, likes), shares = coalesce(excluded.shares, shares),
+            replies = coalesce(excluded.replies, replies), score = coalesce(excluded.score, score),
+            views = coalesce(excluded.views, views)
+        """
     )
     con.unregister("incoming_posts")
     mentions = mentions_table(scored)
@@ -247,7 +250,7 @@ def _upsert_attention(
 
 
 def _records_table(
-    records: Sequence[object], names: list[str], types: dict[str, pa.DataType]
+    records: Sequence[object], names: Sequence[str], types: dict[str, pa.DataType]
 ) -> pa.Table:
     """Dataclass records as an Arrow table: one column per field, strings unless typed."""
     return pa.table(
@@ -258,7 +261,7 @@ def _records_table(
     )
 
 
-_RUN_FIELDS = [f.name for f in fields(RunRecord)]
+RUN_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(RunRecord))
 _RUN_TYPES = {
     "started_at": pa.timestamp("us", tz="UTC"),
     "finished_at": pa.timestamp("us", tz="UTC"),
@@ -269,44 +272,82 @@ _RUN_TYPES = {
 }
 
 
-def _insert_runs(con: duckdb.DuckDBPyConnection, runs: Sequence[RunRecord]) -> None:
+def insert_runs(con: duckdb.DuckDBPyConnection, runs: Sequence[RunRecord]) -> None:
+    """Record runs (``run_id`` comes from the file's sequence)."""
     if not runs:
         return
-    table = _records_table(runs, _RUN_FIELDS, _RUN_TYPES)
-    con.register("incoming_runs", table)
-    con.execute(
-        f"INSERT INTO collection_runs ({', '.join(_RUN_FIELDS)}) "  # noqa: S608 - fixed names
-        f"SELECT {', '.join(_RUN_FIELDS)} FROM incoming_runs"
-    )
+    con.register("incoming_runs", _records_table(runs, RUN_FIELDS, _RUN_TYPES))
+    con.execute("INSERT INTO collection_runs BY NAME SELECT * FROM incoming_runs")
     con.unregister("incoming_runs")
 
 
-_STATE_FIELDS = [f.name for f in fields(SourceState)]
+STATE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(SourceState))
+STATE_KEY = ("source_name", "channel")
 _STATE_TYPES = {
     "next_due_at": pa.timestamp("us", tz="UTC"),
     "last_attempt_at": pa.timestamp("us", tz="UTC"),
     "last_success_at": pa.timestamp("us", tz="UTC"),
     "consecutive_failures": pa.int32(),
 }
-_STATE_UPDATES = ", ".join(
-    f"{name} = excluded.{name}" for name in _STATE_FIELDS if name not in ("source_name", "channel")
-)
+# Every column but the key (a test holds this list to the SourceState fields).
+UPSERT_STATES_SQL = """
+    INSERT INTO source_state BY NAME SELECT * FROM incoming_states
+    ON CONFLICT (source_name, channel) DO UPDATE
+    SET source = excluded.source, etag = excluded.etag, last_modified = excluded.last_modified,
+        cursor = excluded.cursor, next_due_at = excluded.next_due_at,
+        consecutive_failures = excluded.consecutive_failures, last_error = excluded.last_error,
+        last_attempt_at = excluded.last_attempt_at, last_success_at = excluded.last_success_at
+"""
 
 
-def _upsert_states(con: duckdb.DuckDBPyConnection, states: Sequence[SourceState]) -> None:
+def upsert_states(con: duckdb.DuckDBPyConnection, states: Sequence[SourceState]) -> None:
     """Save channel states; of two states for one channel, the later in the list wins."""
     latest = list({(s.source_name, s.channel): s for s in states}.values())
     if not latest:
         return
-    table = _records_table(latest, _STATE_FIELDS, _STATE_TYPES)
-    con.register("incoming_states", table)
-    con.execute(
-        f"INSERT INTO source_state ({', '.join(_STATE_FIELDS)}) "  # noqa: S608 - fixed names
-        f"SELECT {', '.join(_STATE_FIELDS)} FROM incoming_states "
-        f"ON CONFLICT (source_name, channel) DO UPDATE SET {_STATE_UPDATES}"
-    )
+    con.register("incoming_states", _records_table(latest, STATE_FIELDS, _STATE_TYPES))
+    con.execute(UPSERT_STATES_SQL)
     con.unregister("incoming_states")
 
 
 def save_state(con: duckdb.DuckDBPyConnection, state: SourceState) -> None:
-    _upsert_states(con, [state])
+    upsert_states(con, [state])
+
+
+# Bulk loads of rows built inside DuckDB (the demo's generator): plain inserts into a new
+# file, no conflict handling, so millions of rows go in at the speed of one INSERT … SELECT.
+
+ATTENTION_COLUMNS = ("entity_id", "metric", "day", "value", "source_name", "collected_at")
+MENTION_COLUMNS = ("post_id", "entity_id", "matched")
+
+
+def insert_posts_from(con: duckdb.DuckDBPyConnection, rows: duckdb.DuckDBPyRelation) -> None:
+    """Insert ``rows`` (a relation with exactly :data:`POST_COLUMNS`) into ``posts``."""
+    _insert_relation(con, rows, POST_COLUMNS, "INSERT INTO posts BY NAME SELECT * FROM incoming")
+
+
+def insert_mentions_from(con: duckdb.DuckDBPyConnection, rows: duckdb.DuckDBPyRelation) -> None:
+    """Insert ``rows`` (a relation with exactly :data:`MENTION_COLUMNS`) into ``mentions``."""
+    _insert_relation(
+        con, rows, MENTION_COLUMNS, "INSERT INTO mentions BY NAME SELECT * FROM incoming"
+    )
+
+
+def insert_attention_from(con: duckdb.DuckDBPyConnection, rows: duckdb.DuckDBPyRelation) -> None:
+    """Insert ``rows`` (a relation with exactly :data:`ATTENTION_COLUMNS`) into ``attention``."""
+    _insert_relation(
+        con, rows, ATTENTION_COLUMNS, "INSERT INTO attention BY NAME SELECT * FROM incoming"
+    )
+
+
+def _insert_relation(
+    con: duckdb.DuckDBPyConnection,
+    rows: duckdb.DuckDBPyRelation,
+    columns: Sequence[str],
+    statement: str,
+) -> None:
+    if tuple(rows.columns) != tuple(columns):
+        raise ValueError(f"expected the columns {list(columns)}, got {rows.columns}")
+    con.register("incoming", rows)
+    con.execute(statement)
+    con.unregister("incoming")
