@@ -29,11 +29,12 @@ import pyarrow as pa
 from analytics.core.config import AppConfig
 from analytics.core.filters import Filters
 from analytics.core.watchlist import Show
-from analytics.queries.alerts import first_of_episodes, record_new, spike_alert
+from analytics.queries.alerts import first_of_episodes, spike_alert
 from analytics.queries.events import load_events
 from analytics.queries.spikes import detect_spikes
 from analytics.sentiment import score_text
 from analytics.store import connect, prepare_database, transaction
+from analytics.store.alerts import record_new
 from collector.matching import Matcher
 from fanpulse import demo_text
 
