@@ -10,7 +10,8 @@ spike to explain. That trailer is demo data only: it is not in the events file.
 Texts come from :mod:`fanpulse.demo_text`, filled from the watchlist; the real matcher and
 scorer read every distinct text once, so mentions and sentiment are what ingest would
 store. Posts are then generated inside DuckDB (hash-based choices, no Python loop per
-post): a million posts take well under a minute.
+post) in temporary tables and handed to the store as relations, as are the side tables
+(:mod:`fanpulse.demo_history`): a million posts take well under a minute.
 """
 
 from __future__ import annotations
