@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from analytics.core.models import Entity, Post, RunBatch, RunRecord, ScoredPost,
 from analytics.sentiment import SCORER_VERSION, score_posts, score_text, scored_text
 from analytics.store import connect, prepare_database, save_batches
 from analytics.store.rescore import rescore as rescore_posts
+from tests.analytics.sentiment.test_sentiment import NOW, _post
 
 
 def rescore(path: Path, **options: object) -> int:
@@ -19,23 +19,7 @@ def rescore(path: Path, **options: object) -> int:
     return rescore_posts(path, score=score_posts, version=SCORER_VERSION, **options)  # type: ignore[arg-type]
 
 
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 STALE = Sentiment(0.0, 0.0, "neutral", "vader-3.3.2")
-
-
-def _post(post_id: str, title: str | None, text: str) -> Post:
-    return Post(
-        post_id=post_id,
-        source="rss",
-        source_name="test-feed",
-        channel="http://127.0.0.1/feed",
-        url=None,
-        author=None,
-        title=title,
-        text=text,
-        lang="en",
-        created_at=NOW,
-    )
 
 
 def _store(path: Path, posts: list[tuple[Post, Sentiment]]) -> None:
