@@ -25,13 +25,12 @@ from analytics.queries.alerts import (
     drop_continuations,
     first_of_episodes,
     health_alerts,
-    mark_delivery,
-    record_new,
     spike_alert,
     undelivered,
 )
 from analytics.queries.health import source_health
 from analytics.store import connect, transaction
+from analytics.store.alerts import mark_delivery, record_new
 from collector.status import source_specs
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
@@ -34,7 +33,7 @@ from analytics.queries.terms import trending_terms
 from analytics.queries.themes import theme_shares
 from analytics.queries.timeseries import Bucket, volume_over_time
 from analytics.queries.top import language_mix, source_mix, top_authors, top_posts
-from analytics.store import connect
+from analytics.store import Connection, connect
 
 TTL = 60  # seconds: new posts show within a minute; repeated clicks cost nothing
 # A page waits this long for the collector's write to finish (a batch takes well under a
@@ -47,7 +46,7 @@ EXPLORE_ROWS = 1_000  # newest posts listed and downloaded: enough to read, ligh
 
 
 @contextmanager
-def _reading(path: str) -> Iterator[duckdb.DuckDBPyConnection]:
+def _reading(path: str) -> Iterator[Connection]:
     with connect(path, read_only=True, lock_timeout=READ_LOCK_TIMEOUT) as con:
         yield con
 

@@ -10,7 +10,8 @@ spike to explain. That trailer is demo data only: it is not in the events file.
 Texts come from :mod:`fanpulse.demo_text`, filled from the watchlist; the real matcher and
 scorer read every distinct text once, so mentions and sentiment are what ingest would
 store. Posts are then generated inside DuckDB (hash-based choices, no Python loop per
-post): a million posts take well under a minute.
+post) in temporary tables and handed to the store as relations, as are the side tables
+(:mod:`fanpulse.demo_history`): a million posts take well under a minute.
 """
 
 from __future__ import annotations
@@ -22,20 +23,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from itertools import accumulate
 from pathlib import Path
 
 import pyarrow as pa
 
 from analytics.core.config import AppConfig
-from analytics.core.filters import Filters
 from analytics.core.watchlist import Show
-from analytics.queries.alerts import first_of_episodes, record_new, spike_alert
 from analytics.queries.events import load_events
-from analytics.queries.spikes import detect_spikes
 from analytics.sentiment import score_text
 from analytics.store import connect, prepare_database, transaction
+from analytics.store.write import insert_mentions_from, insert_posts_from
 from collector.matching import Matcher
 from fanpulse import demo_text
+from fanpulse.demo_history import write_alerts, write_history
 
 DEFAULT_START = date(2021, 6, 1)
 CHUNK = 1_000_000
@@ -173,70 +174,95 @@ def _text_tables(config: AppConfig, texts: list[_Text]) -> tuple[pa.Table, pa.Ta
     return pa.table(rows), pa.table(mentions)
 
 
-def _show_starts(config: AppConfig) -> dict[str, date]:
-    """First premiere per show (from the events file), else the demo's first day."""
+Premiere = tuple[date, list[str]]  # day, entity ids
+
+
+def _premieres(config: AppConfig) -> list[Premiere]:
+    events = load_events(config.events_path) if config.events_path else []
+    return [(e.date, e.entities) for e in events if e.kind == "premiere"]
+
+
+def _show_starts(premieres: list[Premiere]) -> dict[str, date]:
+    """First premiere per show (from the events file)."""
     starts: dict[str, date] = {}
-    for event in load_events(config.events_path) if config.events_path else []:
-        if event.kind != "premiere":
-            continue
-        for entity in event.entities:
+    for day, entities in premieres:
+        for entity in entities:
             show_id = entity.removeprefix("show:")
-            starts[show_id] = min(starts.get(show_id, event.date), event.date)
+            starts[show_id] = min(starts.get(show_id, day), day)
     return starts
 
 
 def _plan(config: AppConfig, posts: int, start: date, end: date, rng: random.Random) -> pa.Table:
     """How many posts each stream gets on each day, summing to ``posts``."""
-    premieres = [
-        (e.date, e.entities)
-        for e in (load_events(config.events_path) if config.events_path else [])
-        if e.kind == "premiere"
-    ]
+    premieres = _premieres(config)
+    starts = _show_starts(premieres)
     trailer_day = end - timedelta(days=12)
-    starts = _show_starts(config)
     weights: list[tuple[date, str, float]] = []
     day = start
     while day <= end:
-        weekend = 1.15 if day.weekday() >= 5 else 1.0
         for show in config.watchlist.shows:
-            share = _SHOW_WEIGHT.get(show.id, 0.05)
-            first = starts.get(show.id, start)
-            # Before its first season a show is a rumour; every season raises the base.
-            seasons = sum(1 for d, ents in premieres if f"show:{show.id}" in ents and d <= day)
-            base = share * (0.15 if day < first else 0.6 + 0.4 * seasons) * weekend
-            noise = rng.uniform(0.85, 1.15)
-            weights.append((day, f"{show.id}:social", base * (1 - _NEWS_SHARE) * noise))
-            weights.append((day, f"{show.id}:news", base * _NEWS_SHARE * noise))
-            boost = 0.0
-            for premiere, entities in premieres:
-                age = (day - premiere).days
-                if f"show:{show.id}" in entities and 0 <= age < 45:
-                    boost += _PREMIERE_BOOST * share * math.pow(0.5, age / _HALF_LIFE_DAYS)
-            if boost:
-                weights.append((day, f"{show.id}:premiere", boost))
-            if show.id == "heartstopper" and 0 <= (day - trailer_day).days < 20:
-                age = (day - trailer_day).days
-                weights.append((day, "heartstopper:trailer", 9.0 * share * 0.5 ** (age / 2.5)))
+            first = starts.get(show.id, start)  # before it, a show is a rumour
+            weights.extend(_day_weights(day, show.id, first, premieres, trailer_day, rng))
         day += timedelta(days=1)
-    total = sum(w for _, _, w in weights)
-    # Largest remainders: the counts add up to exactly ``posts``.
-    raw = [posts * w / total for _, _, w in weights]
-    counts = [math.floor(r) for r in raw]
-    by_fraction = sorted(range(len(raw)), key=lambda i: raw[i] - counts[i], reverse=True)
-    for i in by_fraction[: posts - sum(counts)]:
-        counts[i] += 1
-    firsts, running = [], 0
-    for n in counts:
-        firsts.append(running)
-        running += n
+    counts = _largest_remainder([w for _, _, w in weights], posts)
     return pa.table(
         {
             "day": pa.array([d for d, _, _ in weights], pa.date32()),
             "stream": [s for _, s, _ in weights],
-            "first": pa.array(firsts, pa.int64()),
+            "first": pa.array([0, *accumulate(counts)][:-1], pa.int64()),
             "n": pa.array(counts, pa.int64()),
         }
     )
+
+
+def _day_weights(
+    day: date,
+    show_id: str,
+    first: date,
+    premieres: list[Premiere],
+    trailer_day: date,
+    rng: random.Random,
+) -> list[tuple[date, str, float]]:
+    """One show's streams on one day, with their relative weights."""
+    share = _SHOW_WEIGHT.get(show_id, 0.05)
+    weekend = 1.15 if day.weekday() >= 5 else 1.0
+    entity = f"show:{show_id}"
+    # Before its first season a show is a rumour; every season raises the base.
+    seasons = sum(1 for d, entities in premieres if entity in entities and d <= day)
+    base = share * (0.15 if day < first else 0.6 + 0.4 * seasons) * weekend
+    noise = rng.uniform(0.85, 1.15)
+    weights = [
+        (day, f"{show_id}:social", base * (1 - _NEWS_SHARE) * noise),
+        (day, f"{show_id}:news", base * _NEWS_SHARE * noise),
+    ]
+    boost = _premiere_boost(day, entity, premieres, share)
+    if boost:
+        weights.append((day, f"{show_id}:premiere", boost))
+    age = (day - trailer_day).days
+    if show_id == "heartstopper" and 0 <= age < 20:
+        weights.append((day, "heartstopper:trailer", 9.0 * share * 0.5 ** (age / 2.5)))
+    return weights
+
+
+def _premiere_boost(day: date, entity: str, premieres: list[Premiere], share: float) -> float:
+    """Extra chatter from the show's premieres of the last 45 days, halving every few days."""
+    boost = 0.0
+    for premiere, entities in premieres:
+        age = (day - premiere).days
+        if entity in entities and 0 <= age < 45:
+            boost += _PREMIERE_BOOST * share * math.pow(0.5, age / _HALF_LIFE_DAYS)
+    return boost
+
+
+def _largest_remainder(weights: list[float], total: int) -> list[int]:
+    """Whole counts proportional to ``weights`` that add up to exactly ``total``."""
+    whole = sum(weights)
+    raw = [total * w / whole for w in weights]
+    counts = [math.floor(r) for r in raw]
+    by_fraction = sorted(range(len(raw)), key=lambda i: raw[i] - counts[i], reverse=True)
+    for i in by_fraction[: total - sum(counts)]:
+        counts[i] += 1
+    return counts
 
 
 def _slots(config: AppConfig) -> pa.Table:
@@ -280,19 +306,15 @@ def _slots(config: AppConfig) -> pa.Table:
     )
 
 
-# Hash-based uniform numbers in [0, 1): deterministic for a seed, parallel-safe.
-_U = "((hash(pp.seq, {salt}, ?) % 1000000007) / 1000000007.0)"
-
-
-def _u(salt: int) -> str:
-    return _U.format(salt=salt)
-
-
-_CHUNK_SQL = f"""
+# Hash-based uniform numbers u1..u4 in [0, 1): deterministic for a seed, parallel-safe.
+_CHUNK_SQL = """
 CREATE OR REPLACE TEMP TABLE demo_chunk AS
 SELECT pp.seq, pp.day, t.text_id, t.lang, t.title, t.body, t.vader, t.sentiment, t.label,
        t.version, t.content_hash, s.source_name, s.source, s.post_kind,
-       {_u(1)} AS u1, {_u(2)} AS u2, {_u(3)} AS u3, {_u(4)} AS u4
+       ((hash(pp.seq, 1, ?) % 1000000007) / 1000000007.0) AS u1,
+       ((hash(pp.seq, 2, ?) % 1000000007) / 1000000007.0) AS u2,
+       ((hash(pp.seq, 3, ?) % 1000000007) / 1000000007.0) AS u3,
+       ((hash(pp.seq, 4, ?) % 1000000007) / 1000000007.0) AS u4
 FROM demo_post_plan pp
 JOIN demo_stream_size z ON z.stream = pp.stream
 JOIN demo_texts t ON t.stream = pp.stream AND t.idx = hash(pp.seq, 5, ?) % z.size
@@ -303,12 +325,10 @@ JOIN demo_slots s ON s.style = (CASE
         ELSE 'social:other' END)
     AND s.slot = hash(pp.seq, 6, ?) % 100
 WHERE pp.seq >= ? AND pp.seq < ?
-"""  # noqa: S608 - only the fixed salts above are formatted in
+"""
 
+# The chunk's rows with exactly the posts columns, for the store to insert.
 _POSTS_SQL = """
-INSERT INTO posts (post_id, source, source_name, channel, url, author, title, text, lang,
-                   created_at, collected_at, likes, shares, replies, score, vader_compound,
-                   sentiment, sentiment_label, sentiment_version, content_hash, post_kind, views)
 WITH timed AS (
     SELECT *,
            -- Evenings are busiest: the square root skews the time of day towards its end.
@@ -318,29 +338,33 @@ WITH timed AS (
            exp(sqrt(-2 * ln(u2 + 1e-9)) * cos(2 * pi() * u3)) AS spread
     FROM demo_chunk
 )
-SELECT source || ':demo-' || seq, source, source_name,
-       'demo://' || source_name, 'https://example.org/demo/' || source_name || '/' || seq,
+SELECT source || ':demo-' || seq AS post_id, source, source_name,
+       'demo://' || source_name AS channel,
+       'https://example.org/demo/' || source_name || '/' || seq AS url,
        CASE WHEN source = 'rss' THEN (['What''s on Netflix', 'PinkNews', 'Deadline', 'Variety',
                                       'Netflix Tudum'])[1 + CAST(floor(u4 * 5) AS INTEGER)]
-            ELSE 'fan_' || CAST(floor(pow(u4, 2.5) * 30000) AS INTEGER) END,
-       title, body, lang, created,
-       least(created + to_seconds(CAST(60 + floor(u4 * 3540) AS BIGINT)), CAST(? AS TIMESTAMPTZ)),
+            ELSE 'fan_' || CAST(floor(pow(u4, 2.5) * 30000) AS INTEGER) END AS author,
+       title, body AS text, lang, created AS created_at,
+       least(created + to_seconds(CAST(60 + floor(u4 * 3540) AS BIGINT)),
+             CAST(? AS TIMESTAMPTZ)) AS collected_at,
        CASE source WHEN 'rss' THEN NULL
                    WHEN 'youtube' THEN CAST(floor(4 * pow(spread, 1.6)) AS BIGINT)
-                   ELSE CAST(floor(6 * pow(spread, 1.4)) AS BIGINT) END,
+                   ELSE CAST(floor(6 * pow(spread, 1.4)) AS BIGINT) END AS likes,
        CASE WHEN source IN ('mastodon', 'bluesky') THEN CAST(floor(2 * pow(spread, 1.2)) AS BIGINT)
-            ELSE NULL END,
-       CASE WHEN source IN ('rss', 'ao3') THEN NULL ELSE CAST(floor(u2 * 4 * spread) AS BIGINT) END,
-       CASE WHEN source = 'reddit' THEN CAST(floor(6 * pow(spread, 1.4)) AS BIGINT) ELSE NULL END,
-       vader, sentiment, label, version, content_hash, post_kind,
+            ELSE NULL END AS shares,
+       CASE WHEN source IN ('rss', 'ao3') THEN NULL
+            ELSE CAST(floor(u2 * 4 * spread) AS BIGINT) END AS replies,
+       CASE WHEN source = 'reddit' THEN CAST(floor(6 * pow(spread, 1.4)) AS BIGINT)
+            ELSE NULL END AS score,
+       vader AS vader_compound, sentiment, label AS sentiment_label,
+       version AS sentiment_version, content_hash, post_kind,
        CASE WHEN post_kind = 'video' THEN CAST(floor(20000 * pow(spread, 2.5)) AS BIGINT)
-            ELSE NULL END
+            ELSE NULL END AS views
 FROM timed
 """
 
 _MENTIONS_SQL = """
-INSERT INTO mentions (post_id, entity_id, matched)
-SELECT c.source || ':demo-' || c.seq, m.entity_id, m.matched
+SELECT c.source || ':demo-' || c.seq AS post_id, m.entity_id, m.matched
 FROM demo_chunk c JOIN demo_text_mentions m USING (text_id)
 """
 
@@ -397,14 +421,13 @@ def build_demo(
             high = min(total, low + CHUNK)
             with transaction(con):
                 con.execute(_CHUNK_SQL, [seed] * 6 + [low, high])
-                con.execute(_POSTS_SQL, [end, end])
-                con.execute(_MENTIONS_SQL)
+                insert_posts_from(con, con.sql(_POSTS_SQL, params=[end, end]))
+                insert_mentions_from(con, con.sql(_MENTIONS_SQL))
             if progress:
                 progress(high, total)
-        _attention(con, config, start, end)
-        _collection_history(con, config, end)
+        write_history(con, config, start, end)
         mentions = int(con.execute("SELECT count(*) FROM mentions").fetchall()[0][0])
-        _alerts(con, end)
+        write_alerts(con, end)
     return DemoSummary(
         path=path,
         posts=total,
@@ -412,129 +435,3 @@ def build_demo(
         days=(end.date() - start).days + 1,
         seconds=time.monotonic() - started,
     )
-
-
-def _attention(con, config: AppConfig, start: date, end: datetime) -> None:  # type: ignore[no-untyped-def]
-    """Daily Wikipedia page views for the articles the config watches: a steady public
-    interest plus a share of the day's chatter, with noise."""
-    articles = next(
-        (
-            dict(entry.options.get("articles", {}))
-            for entry in config.sources
-            if entry.kind == "wikipedia"
-        ),
-        {},
-    )
-    if not articles:
-        return
-    con.register("demo_articles", pa.table({"entity_id": list(articles)}))
-    con.execute(
-        """
-        INSERT INTO attention (entity_id, metric, day, value, source_name, collected_at)
-        WITH days AS (
-            SELECT CAST(d AS DATE) AS day FROM range(CAST(? AS DATE), CAST(? AS DATE),
-                                                      INTERVAL 1 DAY) r(d)
-        ),
-        chatter AS (
-            SELECT m.entity_id, CAST(timezone('UTC', p.created_at) AS DATE) AS day,
-                   count(*) AS n
-            FROM mentions m JOIN posts p USING (post_id)
-            WHERE m.entity_id IN (SELECT entity_id FROM demo_articles)
-            GROUP BY ALL
-        )
-        SELECT a.entity_id, 'wikipedia_pageviews', d.day,
-               round((400 + 55 * coalesce(c.n, 0))
-                     * (0.8 + 0.4 * ((hash(a.entity_id, d.day) % 1000) / 1000.0))),
-               'wikipedia-pageviews', CAST(d.day AS TIMESTAMPTZ) + INTERVAL 1 DAY
-        FROM demo_articles a CROSS JOIN days d
-        LEFT JOIN chatter c ON c.entity_id = a.entity_id AND c.day = d.day
-        """,
-        [start, end.date()],
-    )
-
-
-def _collection_history(con, config: AppConfig, end: datetime) -> None:  # type: ignore[no-untyped-def]
-    """Three days of runs per source so collection health looks alive: mostly fine, one
-    source failing for the last few hours, one with a gap yesterday."""
-    enabled = [e for e in config.sources if e.enabled]
-    failing = next((e.name for e in enabled if e.name == "variety"), None)
-    gap = next((e.name for e in enabled if e.name == "mastodon-online"), None)
-    runs: dict[str, list[object]] = {
-        k: []
-        for k in (
-            "source_name",
-            "source",
-            "channel",
-            "started_at",
-            "finished_at",
-            "status",
-            "fetched",
-            "inserted",
-            "off_topic",
-            "http_status",
-            "error",
-        )
-    }
-    states = []
-    for entry in enabled:
-        interval = entry.interval or config.collector.default_interval
-        at = end - timedelta(days=3)
-        last_ok = None
-        failures = 0
-        while at < end:
-            hours_ago = (end - at).total_seconds() / 3600
-            skipped = entry.name == gap and 20 <= hours_ago < 26
-            if not skipped:
-                failed = entry.name == failing and hours_ago < 4
-                runs["source_name"].append(entry.name)
-                runs["source"].append(entry.kind)
-                runs["channel"].append(f"demo://{entry.name}")
-                runs["started_at"].append(at)
-                runs["finished_at"].append(at + timedelta(seconds=2))
-                runs["status"].append("error" if failed else "ok")
-                runs["fetched"].append(0 if failed else 20)
-                runs["inserted"].append(0 if failed else 3)
-                runs["off_topic"].append(0 if failed else 12)
-                runs["http_status"].append(503 if failed else 200)
-                runs["error"].append("HTTP 503 from variety.com (server error)" if failed else None)
-                failures = failures + 1 if failed else 0
-                last_ok = last_ok if failed else at
-            at += interval
-        states.append(
-            (
-                entry.name,
-                f"demo://{entry.name}",
-                entry.kind,
-                at,
-                failures,
-                "HTTP 503 from variety.com (server error)" if failures else None,
-                at - interval,
-                last_ok,
-            )
-        )
-    con.register("demo_runs", pa.table(runs))
-    con.execute(
-        """
-        INSERT INTO collection_runs (source_name, source, channel, started_at, finished_at,
-                                     status, fetched, inserted, off_topic, http_status, error)
-        SELECT * FROM demo_runs
-        """
-    )
-    for state in states:
-        con.execute(
-            """
-            INSERT OR REPLACE INTO source_state (source_name, channel, source, next_due_at,
-                consecutive_failures, last_error, last_attempt_at, last_success_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            list(state),
-        )
-
-
-def _alerts(con, end: datetime) -> None:  # type: ignore[no-untyped-def]
-    """The spikes of the last month, as the collector's alert check would have recorded."""
-    recent = Filters(start=end - timedelta(days=30), end=end)
-    spikes = detect_spikes(con, recent, bucket="day", threshold=4.0, min_posts=20)
-    episodes = first_of_episodes(spikes, timedelta(days=1))
-    with transaction(con):
-        record_new(con, [spike_alert(s) for s in episodes], end)

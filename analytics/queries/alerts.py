@@ -2,9 +2,9 @@
 
 An alert's id is derived from what it is about (``spike:show:heartstopper:2026-11-24``,
 ``silent:pinknews:2026-11-23T08``), so finding the same spike on every check records it
-once and sends it once. Delivery is the collector's job; this module only decides what is
-new and keeps the ``alerts`` table (what was found, when, and whether it reached the
-webhooks).
+once and sends it once. Delivery is the collector's job; this module builds alerts and
+reads the ``alerts`` table, which :mod:`analytics.store.alerts` writes (what was found, when,
+and whether it reached the webhooks).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 import duckdb
-import pyarrow as pa
 
 from analytics.queries.health import SourceHealth
 
@@ -140,45 +139,6 @@ def health_alerts(sources: Iterable[SourceHealth]) -> list[Alert]:
     return alerts
 
 
-def record_new(
-    con: duckdb.DuckDBPyConnection, alerts: Sequence[Alert], now: datetime | None = None
-) -> list[Alert]:
-    """Store alerts not seen before (inside the caller's transaction); return those."""
-    if not alerts:
-        return []
-    unique = list({a.alert_id: a for a in alerts}.values())
-    ids = [a.alert_id for a in unique]
-    known = {
-        row[0]
-        for row in con.execute(
-            "SELECT alert_id FROM alerts WHERE list_contains(?, alert_id)", [ids]
-        ).fetchall()
-    }
-    new = [a for a in unique if a.alert_id not in known]
-    if not new:
-        return []
-    detected = now or datetime.now(UTC)
-    table = pa.table(
-        {
-            "alert_id": [a.alert_id for a in new],
-            "kind": [a.kind for a in new],
-            "entity_id": pa.array([a.entity_id for a in new], pa.string()),
-            "source_name": pa.array([a.source_name for a in new], pa.string()),
-            "happened_at": pa.array([a.happened_at for a in new], pa.timestamp("us", tz="UTC")),
-            "detected_at": pa.array([detected] * len(new), pa.timestamp("us", tz="UTC")),
-            "title": [a.title for a in new],
-            "message": [a.message for a in new],
-        }
-    )
-    con.register("incoming_alerts", table)
-    con.execute(
-        "INSERT INTO alerts (alert_id, kind, entity_id, source_name, happened_at, detected_at,"
-        " title, message) SELECT * FROM incoming_alerts"
-    )
-    con.unregister("incoming_alerts")
-    return new
-
-
 def undelivered(con: duckdb.DuckDBPyConnection) -> list[tuple[Alert, list[str] | None]]:
     """Alerts still to send, each with the webhook keys it still owes (None: all of them)."""
     rows = con.execute(
@@ -191,25 +151,6 @@ def undelivered(con: duckdb.DuckDBPyConnection) -> list[tuple[Alert, list[str] |
         [MAX_DELIVERY_ATTEMPTS],
     ).fetchall()
     return [(Alert(*row[:7]), row[7]) for row in rows]
-
-
-def mark_delivery(
-    con: duckdb.DuckDBPyConnection,
-    alert_id: str,
-    failed_keys: Sequence[str],
-    error: str | None,
-    now: datetime | None = None,
-) -> None:
-    """Record one attempt: delivered when no webhook failed, else which ones still owe it."""
-    done = not failed_keys
-    con.execute(
-        """
-        UPDATE alerts SET delivery_attempts = delivery_attempts + 1,
-               delivered_at = ?, delivery_error = ?, undelivered_to = ?
-        WHERE alert_id = ?
-        """,
-        [now or datetime.now(UTC) if done else None, error, list(failed_keys) or None, alert_id],
-    )
 
 
 def recent_alerts(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[tuple]:

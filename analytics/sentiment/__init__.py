@@ -103,6 +103,13 @@ def score_many(
         return [result for part in pool.map(_score_chunk, chunks) for result in part]
 
 
+def score_posts(posts: Sequence[tuple[str | None, str]]) -> list[Sentiment]:
+    """Score (title, body) pairs as ingest does, one chunk per core: for bulk rescoring."""
+    texts = [scored_text(title, text) for title, text in posts]
+    per_core = -(-len(texts) // (os.cpu_count() or 1))
+    return score_many(texts, chunk=max(500, per_core))
+
+
 def _warm_worker() -> None:
     _layer()
 

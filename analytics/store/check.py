@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from analytics.store import DEFAULT_LOCK_TIMEOUT, DatabaseMissing, connect
+from analytics.store.connection import DEFAULT_LOCK_TIMEOUT, DatabaseMissing, connect
 from analytics.store.damage import DatabaseDamaged, damage_from
 
 Progress = Callable[[str], None]

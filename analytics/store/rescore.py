@@ -1,21 +1,23 @@
 """Bring stored posts up to the current sentiment scorer after a lexicon or VADER change.
 
-Posts whose ``sentiment_version`` differs from :data:`analytics.sentiment.SCORER_VERSION` are
-read in ``post_id`` order, rescored exactly as ingest scores them, and written back in batches:
-one transaction per batch through a registered Arrow table, so an interrupted rescore keeps
-what it finished and a rerun picks up the rest.
+Posts whose ``sentiment_version`` differs from the scorer's version are read in ``post_id``
+order, rescored by the scorer the caller passes (the store does not know how to score), and
+written back in batches: one transaction per batch through a registered Arrow table, so an
+interrupted rescore keeps what it finished and a rerun picks up the rest.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pyarrow as pa
 
-from analytics.sentiment import SCORER_VERSION, score_many, scored_text
-from analytics.store import DEFAULT_LOCK_TIMEOUT, connect, transaction
+from analytics.core.models import Sentiment
+from analytics.store.connection import DEFAULT_LOCK_TIMEOUT, connect, transaction
+
+# Scores (title, body) pairs, in order, as ingest would.
+Scorer = Callable[[list[tuple[str | None, str]]], Sequence[Sentiment]]
 
 _SCORES = pa.schema(
     [
@@ -33,9 +35,11 @@ def rescore(
     batch_size: int = 5000,
     progress: Callable[[int, int], None] | None = None,
     *,
+    score: Scorer,
+    version: str,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
 ) -> int:
-    """Rescore every post not scored by the current scorer; returns how many were rescored.
+    """Rescore every post not scored by ``version`` of ``score``; returns how many were.
 
     ``progress(done, total)`` is called after each committed batch. The file is opened per
     read and per write and scoring happens in between, so a running collector only ever
@@ -46,7 +50,7 @@ def rescore(
     with connect(path, lock_timeout=lock_timeout) as con:
         rows = con.execute(
             "SELECT count(*) FROM posts WHERE sentiment_version IS DISTINCT FROM ?",
-            [SCORER_VERSION],
+            [version],
         ).fetchall()
     total = int(rows[0][0])
     done = 0
@@ -57,11 +61,11 @@ def rescore(
                 "SELECT post_id, title, text FROM posts "
                 "WHERE sentiment_version IS DISTINCT FROM ? AND post_id > ? "
                 "ORDER BY post_id LIMIT ?",
-                [SCORER_VERSION, after, batch_size],
+                [version, after, batch_size],
             ).fetchall()
         if not batch:
             break  # fewer stale posts than counted: some were deleted meanwhile
-        scores = _scores(batch)
+        scores = _scores(batch, score, version)
         with connect(path, lock_timeout=lock_timeout) as con, transaction(con):
             con.register("incoming_scores", scores)
             con.execute(
@@ -82,11 +86,11 @@ def rescore(
     return done
 
 
-def _scores(batch: list[tuple[str, str | None, str]]) -> pa.Table:
-    texts = [scored_text(title, text) for _, title, text in batch]
-    # One chunk per core: a rescore of a million posts is CPU-bound scoring.
-    per_core = -(-len(texts) // (os.cpu_count() or 1))
-    results = score_many(texts, chunk=max(500, per_core))
+def _scores(batch: list[tuple[str, str | None, str]], score: Scorer, version: str) -> pa.Table:
+    results = score([(title, text) for _, title, text in batch])
+    if len(results) != len(batch) or any(r.version != version for r in results):
+        # Stored under another version, these posts would be rescored on every run.
+        raise ValueError(f"the scorer did not return one {version} score per post")
     return pa.table(
         {
             "post_id": [post_id for post_id, _, _ in batch],

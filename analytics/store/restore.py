@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from analytics.store import DatabaseBusy
 from analytics.store.check import CheckReport, check_database
+from analytics.store.connection import DatabaseBusy
 from analytics.store.damage import DatabaseDamaged
 
 _IN_USE = (

@@ -3,7 +3,8 @@
 Each migration is a numbered list of steps (SQL statements, or functions of the connection
 for a rewrite SQL cannot express) applied once, in one transaction, and recorded in
 ``schema_version``. Never edit a released migration: append a new one.
-Analyst-facing views are (re)created by the latest migration that changes them.
+Analyst views are defined once, in :mod:`analytics.store.views`, and re-created in the
+transaction of the latest migration; a migration that only changes views has no steps.
 """
 
 from __future__ import annotations
@@ -15,12 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from analytics.core.post_ids import UNQUALIFIED_BEFORE, upgrade_stored_id
-from analytics.store.views import (
-    ENGAGEMENT_THEME_ATTENTION_VIEWS,
-    POST_MENTIONS_VIEW,
-    TREND_VIEWS,
-    UTC_DAILY_VIEWS,
-)
+from analytics.store.views import apply_views
 
 
 @dataclass(frozen=True)
@@ -119,52 +115,6 @@ _CORE_TABLES = (
     "CREATE INDEX mentions_entity ON mentions (entity_id)",
 )
 
-_ANALYST_VIEWS = (
-    """
-    CREATE OR REPLACE VIEW post_mentions AS
-    SELECT m.entity_id, e.kind AS entity_kind, e.name AS entity_name, e.show_id,
-           m.matched, p.*
-    FROM mentions m
-    JOIN posts p USING (post_id)
-    JOIN entities e USING (entity_id)
-    """,
-    """
-    CREATE OR REPLACE VIEW daily_mentions AS
-    SELECT CAST(date_trunc('day', p.created_at) AS DATE) AS day,
-           m.entity_id, e.kind AS entity_kind, e.name AS entity_name,
-           count(*) AS posts,
-           count(DISTINCT p.author) AS authors
-    FROM mentions m
-    JOIN posts p USING (post_id)
-    JOIN entities e USING (entity_id)
-    GROUP BY ALL
-    """,
-    """
-    CREATE OR REPLACE VIEW daily_sentiment AS
-    SELECT CAST(date_trunc('day', p.created_at) AS DATE) AS day,
-           m.entity_id, e.name AS entity_name,
-           count(*) AS posts,
-           avg(p.sentiment) AS avg_sentiment,
-           avg(p.vader_compound) AS avg_vader,
-           count(*) FILTER (WHERE p.sentiment_label = 'positive') AS positive,
-           count(*) FILTER (WHERE p.sentiment_label = 'neutral') AS neutral,
-           count(*) FILTER (WHERE p.sentiment_label = 'negative') AS negative
-    FROM mentions m
-    JOIN posts p USING (post_id)
-    JOIN entities e USING (entity_id)
-    GROUP BY ALL
-    """,
-    """
-    CREATE OR REPLACE VIEW source_health AS
-    SELECT s.source_name, s.source, s.channel, s.last_attempt_at, s.last_success_at,
-           s.consecutive_failures, s.last_error, s.next_due_at,
-           (SELECT count(*) FROM posts p
-             WHERE p.source_name = s.source_name
-               AND p.collected_at >= now() - INTERVAL 1 DAY) AS posts_last_24h
-    FROM source_state s
-    """,
-)
-
 _POST_KIND = (
     "ALTER TABLE posts ADD COLUMN post_kind VARCHAR DEFAULT 'post'",
     # Until now only feeds were collected, and feeds carry articles.
@@ -230,7 +180,8 @@ def _qualify_feed_ids(con: duckdb.DuckDBPyConnection) -> None:
 
 
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "core tables and analyst views", _CORE_TABLES + _ANALYST_VIEWS),
+    # Versions 1, 6 and 7 created analyst views; the views now come from views.py (see above).
+    Migration(1, "core tables and analyst views", _CORE_TABLES),
     Migration(2, "posts.post_kind: article, post, comment, fanwork, video", _POST_KIND),
     Migration(3, "posts.views for video sources", ("ALTER TABLE posts ADD COLUMN views BIGINT",)),
     Migration(
@@ -242,12 +193,12 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         6,
         "views: post_engagement, daily_themes, daily_attention; daily views on UTC days",
-        ENGAGEMENT_THEME_ATTENTION_VIEWS + UTC_DAILY_VIEWS,
+        (),
     ),
     Migration(
         7,
         "views: hourly and weekly mentions, daily share of voice, daily source volume",
-        (*TREND_VIEWS, POST_MENTIONS_VIEW),
+        (),
     ),
     Migration(
         8,
@@ -297,6 +248,8 @@ def migrate(con: duckdb.DuckDBPyConnection, upto: int = LATEST_VERSION) -> list[
                     statement(con)
                 else:
                     con.execute(statement)
+            if migration.version == LATEST_VERSION:
+                apply_views(con)
             con.execute(
                 "INSERT INTO schema_version (version, name) VALUES (?, ?)",
                 [migration.version, migration.name],

@@ -24,7 +24,12 @@ from pathlib import Path
 
 import duckdb
 
-from analytics.store import STORAGE_COMPATIBILITY, DatabaseBusy, DatabaseMissing, retry_on_lock
+from analytics.store.connection import (
+    STORAGE_COMPATIBILITY,
+    DatabaseBusy,
+    DatabaseMissing,
+    retry_on_lock,
+)
 from analytics.store.damage import raise_if_damage, refuse_truncated
 
 _STAMP = "%Y%m%dT%H%M%SZ"

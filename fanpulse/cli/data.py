@@ -79,7 +79,7 @@ def rescore(
     batch_size: Annotated[int, typer.Option(min=100, help="Posts per transaction.")] = 5000,
 ) -> None:
     """Recompute sentiment of stored posts scored by an older lexicon (safe to interrupt)."""
-    from analytics.sentiment import SCORER_VERSION
+    from analytics.sentiment import SCORER_VERSION, score_posts
     from analytics.store import DatabaseMissing
     from analytics.store.rescore import rescore as rescore_posts
 
@@ -98,6 +98,8 @@ def rescore(
                 config.database_path,
                 batch_size,
                 advance,
+                score=score_posts,
+                version=SCORER_VERSION,
                 lock_timeout=config.database.lock_timeout.total_seconds(),
             )
     console.print(f"{count:,} posts rescored with {SCORER_VERSION}.", highlight=False)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from analytics import store
 from analytics.core.config import load_config
 from analytics.store import run_query
+from analytics.store import write as store
 from collector.daemon import run_daemon
 from collector.runner import collect_once
 from collector.spool import Spool
@@ -244,7 +244,7 @@ def test_disk_full_at_the_storage_boundary_loses_nothing_from_a_rotating_feed(
     loaded = load_config(config)
     db = loaded.database_path
     faults = {"database": False, "spool": False}
-    real_insert_runs = store._insert_runs
+    real_insert_runs = store.insert_runs
     real_put = Spool.put
 
     def insert_runs(con, runs):  # type: ignore[no-untyped-def]
@@ -257,7 +257,7 @@ def test_disk_full_at_the_storage_boundary_loses_nothing_from_a_rotating_feed(
             raise OSError(errno.ENOSPC, "No space left on device", str(self.directory))
         return real_put(self, batch)
 
-    monkeypatch.setattr(store, "_insert_runs", insert_runs)
+    monkeypatch.setattr(store, "insert_runs", insert_runs)
     monkeypatch.setattr(Spool, "put", put)
 
     async def scenario() -> dict[str, object]:

@@ -23,10 +23,11 @@ from streamlit.testing.v1 import AppTest
 from analytics.core.config import load_config
 from analytics.core.filters import Filters
 from analytics.core.models import RunBatch, RunRecord, SourceState
-from analytics.queries.alerts import Alert, record_new
+from analytics.queries.alerts import Alert
 from analytics.queries.explore import POST_COLUMNS, Facets, count_posts, search_posts
 from analytics.queries.kpis import kpis
 from analytics.store import connect, prepare_database, run_query, store_batches, transaction
+from analytics.store.alerts import record_new
 from collector.runner import collect_once
 from dashboard import data as dashboard_data
 from dashboard.data import csv_bytes

@@ -150,3 +150,13 @@ def test_alert_check_sends_the_recent_spike_once(
     again = fanpulse(config, "alerts", "--check")
     assert again.returncode == 0
     assert len(feed_server.hits("/hook")) == len(sent)  # nothing sent twice
+
+
+def test_day_counts_add_up_exactly_and_follow_the_weights() -> None:
+    from fanpulse.demo import _largest_remainder
+
+    assert _largest_remainder([1.0, 1.0, 1.0], 10) == [4, 3, 3]
+    assert _largest_remainder([0.5, 0.25, 0.25, 0.0], 7) == [3, 2, 2, 0]  # 3.5, 1.75, 1.75
+    counts = _largest_remainder([3.3, 0.1, 2.2, 4.4], 1_000_003)
+    assert sum(counts) == 1_000_003
+    assert [round(c / 1_000_003, 4) for c in counts] == [0.33, 0.01, 0.22, 0.44]

@@ -16,10 +16,11 @@ import pytest
 
 from analytics.core.config import load_config
 from analytics.core.filters import Filters
-from analytics.queries.alerts import health_alerts, record_new, spike_alert
+from analytics.queries.alerts import health_alerts, spike_alert
 from analytics.queries.export import ExportError, export
 from analytics.queries.health import SourceHealth
 from analytics.store import connect, prepare_database, run_query, save_batches, transaction
+from analytics.store.alerts import record_new
 from collector.alerts import deliver, webhook_key
 from tests.analytics.store.test_store import ENTITIES, batch, scored
 from tests.support.feedserver import FeedServer, Reply

@@ -22,10 +22,11 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
 from analytics.core.models import Mention, Post, RunBatch, RunRecord, ScoredPost, Sentiment
-from analytics.queries.alerts import record_new, spike_alert
+from analytics.queries.alerts import spike_alert
 from analytics.queries.export import export, relations
 from analytics.queries.spreadsheet import FORMULA_STARTS
 from analytics.store import connect, prepare_database, save_batches, transaction
+from analytics.store.alerts import record_new
 from tests.analytics.queries.test_alerts_export import FakeSpike
 from tests.analytics.store.test_store import ENTITIES
 from tests.conftest import write_config

@@ -21,7 +21,7 @@ from analytics.queries.attention import attention_correlation, attention_vs_chat
 from analytics.queries.themes import theme_shares
 from analytics.queries.top import language_mix, mix, source_mix, top_authors, top_posts
 from analytics.store import connect, prepare_database
-from analytics.store.views import ENGAGEMENT_THEME_ATTENTION_VIEWS as ANALYST_VIEWS
+from analytics.store.views import apply_views
 
 ENTITIES = [
     Entity("show:alpha", "show", "Alpha", None),
@@ -292,10 +292,8 @@ def test_analyst_views_on_a_prepared_database(tmp_path: Path) -> None:
     with connect(path) as con:
         insert_corpus(con)
         insert_attention(con)
-        for statement in ANALYST_VIEWS:
-            con.execute(statement)
-        for statement in ANALYST_VIEWS:  # CREATE OR REPLACE: safe to run again
-            con.execute(statement)
+        apply_views(con)
+        apply_views(con)  # CREATE OR REPLACE: safe to run again
         engagement = dict(con.execute("SELECT post_id, engagement FROM post_engagement").fetchall())
         joy_june_3 = con.execute(
             "SELECT posts, day_posts, share, positive_share FROM daily_themes "
@@ -321,8 +319,7 @@ def test_views_use_utc_days_in_any_session_zone(tmp_path: Path) -> None:
     prepare_database(path, ENTITIES)
     with connect(path) as con:
         insert_corpus(con)
-        for statement in ANALYST_VIEWS:
-            con.execute(statement)
+        apply_views(con)
         con.execute("SET TimeZone = 'America/New_York'")
         rows = con.execute(
             "SELECT day, posts, day_posts FROM daily_themes "

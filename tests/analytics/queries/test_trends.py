@@ -35,7 +35,7 @@ from analytics.queries.terms import (
 )
 from analytics.queries.timeseries import truncate, volume_over_time
 from analytics.store import connect, prepare_database
-from analytics.store.views import TREND_VIEWS as ANALYST_VIEWS
+from analytics.store.views import apply_views
 
 ENTITIES = [
     Entity("show:alpha", "show", "Alpha", None),
@@ -165,8 +165,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         con.register("incoming_mentions", mentions)
         con.execute("INSERT INTO posts BY NAME SELECT * FROM incoming_posts")
         con.execute("INSERT INTO mentions SELECT * FROM incoming_mentions")
-        for statement in ANALYST_VIEWS:
-            con.execute(statement)
+        apply_views(con)
     return path
 
 

@@ -17,7 +17,7 @@ import vaderSentiment.vaderSentiment as released
 from vaderSentiment.vaderSentiment import BOOSTER_DICT, NEGATE, SentimentIntensityAnalyzer
 
 from analytics.core.config import load_config
-from analytics.core.models import Entity, Post, RunBatch, RunRecord, ScoredPost, Sentiment
+from analytics.core.models import Post
 from analytics.sentiment import (
     MAX_SCORED_CHARS,
     SCORER_VERSION,
@@ -31,8 +31,6 @@ from analytics.sentiment import (
     vader_compound,
 )
 from analytics.sentiment.vader import kernel
-from analytics.store import connect, prepare_database, save_batches
-from analytics.store.rescore import rescore
 from bench.sentiment_eval import load_labelled, load_tweets, macro_f1, pearson
 from collector.matching import Matcher
 from collector.pipeline import process_posts
@@ -533,10 +531,9 @@ def test_tweets_agreement_stays_within_a_hundredth_of_vader() -> None:
     assert fandom_r >= plain_r - 0.01
 
 
-# --- rescoring stored posts -----------------------------------------------------------------
+# --- a post as a source builds it ---------------------------------------------------------
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-STALE = Sentiment(0.0, 0.0, "neutral", "vader-3.3.2")
 
 
 def _post(post_id: str, title: str | None, text: str) -> Post:
@@ -552,74 +549,3 @@ def _post(post_id: str, title: str | None, text: str) -> Post:
         lang="en",
         created_at=NOW,
     )
-
-
-def _store(path: Path, posts: list[tuple[Post, Sentiment]]) -> None:
-    prepare_database(path, [Entity("show:heartstopper", "show", "Heartstopper", None)])
-    run = RunRecord("test-feed", "rss", "http://127.0.0.1/feed", NOW, NOW, "ok", len(posts), 0)
-    scored = [ScoredPost(p, s, f"hash-{p.post_id}") for p, s in posts]
-    save_batches(path, [RunBatch(run, scored, [])])
-
-
-def _stored(path: Path) -> dict[str, tuple[float, float, str, str]]:
-    with connect(path, read_only=True) as con:
-        rows = con.execute(
-            "SELECT post_id, vader_compound, sentiment, sentiment_label, sentiment_version "
-            "FROM posts"
-        ).fetchall()
-    return {row[0]: tuple(row[1:]) for row in rows}
-
-
-TEXTS = [
-    ("Heartstopper finale", "I'm screaming 😭"),
-    (None, "this season is mid"),
-    ("News", "Season 4 has not been confirmed"),
-    (None, "they ate and left no crumbs"),
-    ("Cancelled", "I'm crying because they cancelled it"),
-]
-
-
-def test_rescore_updates_stale_posts_in_batches(tmp_path: Path) -> None:
-    db = tmp_path / "fanpulse.duckdb"
-    current = Sentiment(0.123, 0.456, "positive", SCORER_VERSION)  # must stay untouched
-    posts = [(_post(f"rss:{i}", title, text), STALE) for i, (title, text) in enumerate(TEXTS)]
-    posts.append((_post("rss:current", None, "I hate this"), current))
-    _store(db, posts)
-
-    calls: list[tuple[int, int]] = []
-    assert rescore(db, batch_size=2, progress=lambda done, total: calls.append((done, total))) == 5
-    assert calls == [(2, 5), (4, 5), (5, 5)]
-
-    stored = _stored(db)
-    for post, _ in posts[:-1]:
-        expected = score_text(scored_text(post.title, post.text))
-        assert stored[post.post_id] == (
-            expected.vader_compound,
-            expected.sentiment,
-            expected.label,
-            SCORER_VERSION,
-        )
-    assert stored["rss:0"][2] == "positive"  # the fan idiom, read as delight
-    assert stored["rss:4"][2] == "negative"
-    assert stored["rss:current"] == (0.123, 0.456, "positive", SCORER_VERSION)
-    assert rescore(db) == 0
-
-
-def test_rescore_commits_each_batch_on_its_own(tmp_path: Path) -> None:
-    db = tmp_path / "fanpulse.duckdb"
-    _store(db, [(_post(f"rss:{i}", title, text), STALE) for i, (title, text) in enumerate(TEXTS)])
-
-    def stop_after_first_batch(done: int, total: int) -> None:
-        raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        rescore(db, batch_size=2, progress=stop_after_first_batch)
-    versions = sorted(v[3] for v in _stored(db).values())
-    assert versions.count(SCORER_VERSION) == 2
-    assert rescore(db, batch_size=2) == 3
-    assert {v[3] for v in _stored(db).values()} == {SCORER_VERSION}
-
-
-def test_rescore_rejects_an_empty_batch_size(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="batch_size"):
-        rescore(tmp_path / "fanpulse.duckdb", batch_size=0)
