@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 
-from analytics.core.config import CollectorConfig
+from collector.settings import CollectorConfig
 
 log = logging.getLogger(__name__)
 

@@ -36,6 +36,7 @@ from collector.http import Fetcher, FetchError
 from collector.matching import Matcher
 from collector.pipeline import process_posts
 from collector.policy import next_due
+from collector.settings import collector_settings
 from collector.sources import Source, SourceError, build_sources
 from collector.spool import Spool, SpoolFileError
 from collector.storage_health import StorageHealth
@@ -527,7 +528,7 @@ async def collect_once_result(
 ) -> OnceResult:
     """:func:`collect_once`, also saying where the batches went when storing failed."""
     sources = build_sources(config)
-    async with fetcher or Fetcher(config.collector) as shared:
+    async with fetcher or Fetcher(collector_settings(config)) as shared:
         collector = Collector(config, shared, sources)
         await asyncio.to_thread(collector.prepare)
         jobs = collector.jobs()

@@ -31,6 +31,7 @@ from analytics.store import DatabaseBusy, DatabaseMissing, load_states, run_quer
 from analytics.store.damage import DatabaseDamaged
 from collector.matching import warn_dead_aliases
 from collector.runner import ChannelJob, OnceResult, collect_once_result
+from collector.settings import CollectorConfig
 from collector.sources import build_sources
 from fanpulse import database_cli
 from fanpulse.logs import setup_logging
@@ -84,7 +85,7 @@ def main(
 
 
 def _load() -> AppConfig:
-    config = load_config(_state.config_path)
+    config = load_config(_state.config_path, collector=CollectorConfig)
     warn_dead_aliases(config.watchlist, config.watchlist_path)  # a warning, not an error
     return config
 
