@@ -5,6 +5,9 @@ named by ``alerts.webhooks_env`` and are never logged (only their host is). The 
 Slack- and Discord-compatible JSON: ``text`` for Slack, ``content`` for Discord, each
 ignoring the other's key. A delivery that fails is retried on later checks, up to
 ``MAX_DELIVERY_ATTEMPTS``; one that succeeded is never sent again.
+
+Why not apprise: this is one POST of one payload; apprise is a large synchronous dependency
+with its own URL scheme, which would change what users configure.
 """
 
 from __future__ import annotations

@@ -31,8 +31,10 @@ from analytics.store import DatabaseBusy
 from analytics.store.damage import DatabaseDamaged
 from analytics.store.snapshot import write_snapshot
 from collector.alerts import deliver, find_alerts
+from collector.failures import describe_failure
 from collector.http import Fetcher
-from collector.runner import ChannelJob, Collector, describe_failure
+from collector.runner import ChannelJob, Collector
+from collector.settings import collector_settings
 from collector.sources import build_sources
 
 log = logging.getLogger(__name__)
@@ -78,9 +80,9 @@ class Daemon:
         self.phase: dict[Key, tuple[str, float]] = {}  # "fetching"/"storing", since (monotonic)
         self.running: set[asyncio.Task[object]] = set()  # snapshot, alerts, spool flush
         self.stopping = False
-        self.slots = config.collector.concurrency
+        settings = fetcher.settings
+        self.slots = settings.concurrency
         self._late: set[Key] = set()  # channels the watchdog has warned about
-        settings = config.collector
         # The longest a fetch can take with its retries, before it counts as stuck.
         self._fetch_budget = (
             settings.timeout.total_seconds() * (settings.retries + 1)
@@ -379,7 +381,7 @@ async def run_daemon(config: AppConfig, stop: asyncio.Event | None = None) -> No
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    async with Fetcher(config.collector) as fetcher:
+    async with Fetcher(collector_settings(config)) as fetcher:
         daemon = Daemon(config, fetcher)
         await asyncio.to_thread(daemon.collector.prepare)
         daemon.start()

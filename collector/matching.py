@@ -4,6 +4,11 @@ Text and aliases are reduced to the same word tokens (case, accents, most punctu
 ``&``/``and`` folded), and every run of up to N tokens is looked up in one table, so a long
 alias and the shorter ones inside it ("Nick and Charlie", "Nick", "Charlie") all match,
 on word boundaries, in time linear in the post's length.
+
+Why not pyahocorasick: matching is 6.8 µs a post, of which an automaton could save ~2 µs,
+and word boundaries, hashtags, context rules and priority would still be ours. Why not
+anyascii or unidecode for accents: transliteration changes what matches (Cyrillic and CJK
+become Latin tokens, "ß" becomes "ss"), and unidecode is GPL.
 """
 
 from __future__ import annotations

@@ -8,9 +8,7 @@ and every other channel carries on. Writes go through one lock, one transaction 
 from __future__ import annotations
 
 import asyncio
-import errno
 import logging
-import os
 import time
 import uuid
 from collections import Counter
@@ -18,31 +16,30 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-import duckdb
-import pyarrow as pa
-
 from analytics.core.config import AppConfig
 from analytics.core.models import Attention, RunBatch, RunRecord, SourceState
 from analytics.store import (
-    DatabaseBusy,
-    connect,
     load_states,
     prepare_database,
     save_batches,
-    store_batches,
-    transaction,
+)
+from collector.failures import (
+    MAX_ERROR_CHARS,
+    StorageFailed,
+    describe_failure,
+    is_storage_failure,
 )
 from collector.http import Fetcher, FetchError
 from collector.matching import Matcher
 from collector.pipeline import process_posts
 from collector.policy import next_due
+from collector.settings import collector_settings
 from collector.sources import Source, SourceError, build_sources
 from collector.spool import Spool, SpoolFileError
 from collector.storage_health import StorageHealth
 
 log = logging.getLogger(__name__)
 
-MAX_ERROR_CHARS = 500
 # At most this many batches in one group commit.
 MAX_GROUP = 100
 # While storage is failing, a write waits at most this long for the file before the batch
@@ -60,44 +57,6 @@ class ChannelJob:
     @property
     def key(self) -> tuple[str, str]:
         return (self.source.name, self.channel)
-
-
-class StorageFailed(Exception):
-    """Storing stopped on a storage failure; the batches before ``len(outcomes)`` were
-    handled (stored or set aside) and the rest were not."""
-
-    def __init__(self, cause: BaseException, outcomes: list[str]) -> None:
-        super().__init__(describe_failure(cause))
-        self.cause = cause
-        self.outcomes = outcomes
-
-
-# A write refused because of the batch itself (a value the schema rejects): that batch is
-# set aside and the others go on. Any other error is the storage's (a held file, a full or
-# read-only disk, an I/O error, a damaged file): the batch is kept for later, never dropped.
-_BATCH_ERRORS = (
-    duckdb.ConstraintException,
-    duckdb.ConversionException,
-    duckdb.OutOfRangeException,
-    duckdb.TypeMismatchException,
-    pa.ArrowException,
-    ValueError,
-    TypeError,
-)
-
-
-def is_storage_failure(exc: BaseException) -> bool:
-    return not isinstance(exc, _BATCH_ERRORS) or isinstance(exc, OSError)
-
-
-def describe_failure(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.errno is not None:
-        detail = exc.strerror or os.strerror(exc.errno)
-        where = f" ({exc.filename})" if exc.filename else ""
-        return f"{errno.errorcode.get(exc.errno, exc.errno)}: {detail}{where}"
-    if isinstance(exc, DatabaseBusy):
-        return str(exc)
-    return f"{type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS]
 
 
 class Collector:
@@ -446,38 +405,9 @@ class Collector:
         )
 
     def flush_spool(self, lock_timeout: float | None = None) -> int:
-        """Store spooled batches in order (blocking); return how many were stored.
-
-        Raises on a storage failure (DatabaseBusy, OSError, …); what was stored stays
-        stored. A file that cannot be read back, or that the database refuses for its own
-        content, is moved to ``rejected/`` and the others go on.
-        """
-        files = self.spool.pending()
-        if not files:
-            return 0
-        stored = 0
+        """Store spooled batches in order (blocking); see :meth:`Spool.store_into`."""
         timeout = self._spool_after if lock_timeout is None else lock_timeout
-        with connect(self.config.database_path, lock_timeout=timeout) as con:
-            for file in files:
-                try:
-                    batch = self.spool.load(file)
-                except SpoolFileError as exc:
-                    self.spool.reject(file, str(exc))
-                    continue
-                try:
-                    with transaction(con):
-                        store_batches(con, [batch])
-                except Exception as exc:
-                    if is_storage_failure(exc):
-                        raise
-                    self.spool.reject(file, describe_failure(exc))
-                    continue
-                # Removed after the commit: a crash in between stores it again, and
-                # the batch id makes that second store a no-op.
-                self.spool.remove(file)
-                stored += 1
-        log.info("stored %d spooled batches", stored)
-        return stored
+        return self.spool.store_into(self.config.database_path, timeout)
 
     async def catch_up(self) -> bool:
         """Offer what waits (spool, memory) to the database; True when nothing waits."""
@@ -527,7 +457,7 @@ async def collect_once_result(
 ) -> OnceResult:
     """:func:`collect_once`, also saying where the batches went when storing failed."""
     sources = build_sources(config)
-    async with fetcher or Fetcher(config.collector) as shared:
+    async with fetcher or Fetcher(collector_settings(config)) as shared:
         collector = Collector(config, shared, sources)
         await asyncio.to_thread(collector.prepare)
         jobs = collector.jobs()

@@ -33,6 +33,8 @@ from analytics.core.models import (
     SourceState,
 )
 from analytics.core.post_ids import upgrade_stored_id
+from analytics.store import connect, store_batches, transaction
+from collector.failures import describe_failure, is_storage_failure
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +62,7 @@ class Spool:
             self._sequence += 1
             name = f"{time.time_ns():020d}-{os.getpid()}-{self._sequence:06d}.json"
         final = self.directory / name
-        _write_durably(final, encode_batch(batch))
+        write_durably(final, _json_bytes(encode_batch(batch)))
         return final
 
     def pending(self) -> list[Path]:
@@ -118,7 +120,7 @@ class Spool:
             self._sequence += 1
             name = f"{time.time_ns():020d}-{os.getpid()}-{self._sequence:06d}.json"
         target = rejected / name
-        _write_durably(target, {**encode_batch(batch), "rejected_because": reason})
+        write_durably(target, _json_bytes({**encode_batch(batch), "rejected_because": reason}))
         log.error(
             "batch of %s (%s) cannot be stored (%s); kept in %s",
             batch.run.source_name,
@@ -128,18 +130,54 @@ class Spool:
         )
         return target
 
+    def store_into(self, database: Path, lock_timeout: float) -> int:
+        """Store spooled batches in order (blocking); return how many were stored.
 
-def _write_durably(final: Path, content: dict[str, Any]) -> None:
+        Raises on a storage failure (DatabaseBusy, OSError, …); what was stored stays
+        stored. A file that cannot be read back, or that the database refuses for its own
+        content, is moved to ``rejected/`` and the others go on.
+        """
+        files = self.pending()
+        if not files:
+            return 0
+        stored = 0
+        with connect(database, lock_timeout=lock_timeout) as con:
+            for file in files:
+                try:
+                    batch = self.load(file)
+                except SpoolFileError as exc:
+                    self.reject(file, str(exc))
+                    continue
+                try:
+                    with transaction(con):
+                        store_batches(con, [batch])
+                except Exception as exc:
+                    if is_storage_failure(exc):
+                        raise
+                    self.reject(file, describe_failure(exc))
+                    continue
+                # Removed after the commit: a crash in between stores it again, and
+                # the batch id makes that second store a no-op.
+                self.remove(file)
+                stored += 1
+        log.info("stored %d spooled batches", stored)
+        return stored
+
+
+def _json_bytes(content: dict[str, Any]) -> bytes:
+    return json.dumps(content, ensure_ascii=False).encode("utf-8")
+
+
+def write_durably(final: Path, data: bytes) -> None:
     """Temporary file, fsync, rename, fsync the directory: a whole file or none, even when
     the process is killed; a failed write (disk full) leaves no partial file behind."""
     temporary = final.with_suffix(".tmp")
-    data = json.dumps(content, ensure_ascii=False).encode("utf-8")
     try:
         with temporary.open("wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        temporary.rename(final)
+        temporary.replace(final)
     except OSError:
         temporary.unlink(missing_ok=True)
         raise

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from analytics.core.config import DatabaseConfig
+from collector.spool import write_durably
 
 log = logging.getLogger(__name__)
 
@@ -93,10 +94,7 @@ class StorageHealth:
         """Record the outcome of the latest write: ``reason`` is None when it worked."""
         now = datetime.now(UTC)
         failing = reason is not None or memory_batches > 0
-        if failing and not self.report.failing:
-            log.error("storage failing: %s", reason or "batches wait in memory")
-        elif not failing and self.report.failing:
-            log.warning("storage works again (failing since %s)", self.report.since)
+        self._log_change(failing, reason)
         since = (self.report.since or now) if failing and self.report.failing else now
         report = StorageReport(
             failing=failing,
@@ -115,12 +113,19 @@ class StorageHealth:
         if not unchanged or (failing and stale):
             self._publish(report)
 
+    def _log_change(self, failing: bool, reason: str | None) -> None:
+        if failing and not self.report.failing:
+            log.error("storage failing: %s", reason or "batches wait in memory")
+        elif not failing and self.report.failing:
+            log.warning("storage works again (failing since %s)", self.report.since)
+
     def _publish(self, report: StorageReport) -> None:
         data = json.dumps(report.to_json()).encode()
         problems = []
         for path in self._paths:
             try:
-                _write_atomically(path, data)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write_durably(path, data)
             except OSError as exc:
                 problems.append(f"{path}: {exc.strerror or exc}")
                 continue
@@ -138,20 +143,6 @@ def _remove_quietly(path: Path) -> None:
         path.unlink(missing_ok=True)
     except OSError as exc:  # e.g. its directory cannot be reached: then nothing is there
         log.debug("cannot remove %s: %s", path, exc)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    try:
-        with temporary.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(path)
-    except OSError:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def read_storage_health(database: DatabaseConfig) -> StorageReport:

@@ -12,6 +12,7 @@ import os
 import re
 import tomllib
 from datetime import timedelta
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +22,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    create_model,
     field_validator,
     model_validator,
 )
@@ -175,23 +177,23 @@ class DatabaseConfig(_Strict):
         return self.snapshot_path or self.path.with_name(f"{self.path.stem}-snapshot.duckdb")
 
 
-class CollectorConfig(_Strict):
-    user_agent: str = "fanpulse/0.1 (TV fandom trend tracker)"
-    default_interval: Interval = timedelta(minutes=30)
-    timeout: Duration = timedelta(seconds=20)
-    max_response_size: Size = 5_000_000
-    retries: int = Field(default=2, ge=0, le=10)
-    retry_backoff: Duration = timedelta(seconds=2)
-    max_retry_wait: Duration = timedelta(seconds=30)
-    concurrency: int = Field(default=8, ge=1, le=64)
-    per_host_concurrency: int = Field(default=2, ge=1, le=16)
+class CollectorSection(BaseModel):
+    """``[collector]``: analytics declares only what it reads itself.
 
-    @field_validator("user_agent")
-    @classmethod
-    def _printable(cls, value: str) -> str:
-        if not value.strip() or any(ord(c) < 32 for c in value):
-            raise ValueError("must be a non-empty single line")
-        return value
+    ``default_interval`` judges whether a source is late (status, dashboard, alerts). The
+    collector's own keys (timeouts, retries, sizes…) stay in :attr:`options`; the collector
+    declares and checks them (``collector.settings``), and the app passes that stricter model
+    to :func:`load_config` so a mistake there still fails every command at load time.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    default_interval: Interval = timedelta(minutes=30)
+
+    @property
+    def options(self) -> dict[str, Any]:
+        """The keys analytics does not declare, for the collector to validate."""
+        return dict(self.model_extra or {})
 
 
 class DashboardConfig(_Strict):
@@ -240,7 +242,7 @@ class _ConfigFile(_Strict):
     watchlist: Path = Path("watchlist.toml")
     events: Path | None = None
     database: DatabaseConfig = DatabaseConfig()
-    collector: CollectorConfig = CollectorConfig()
+    collector: CollectorSection = CollectorSection()
     dashboard: DashboardConfig = DashboardConfig()
     alerts: AlertsConfig = AlertsConfig()
     sources: list[SourceEntry] = []
@@ -262,7 +264,7 @@ class AppConfig(BaseModel):
 
     path: Path
     database: DatabaseConfig
-    collector: CollectorConfig
+    collector: CollectorSection
     dashboard: DashboardConfig
     alerts: AlertsConfig
     sources: list[SourceEntry]
@@ -283,12 +285,18 @@ def config_path(explicit: str | Path | None = None) -> Path:
     return Path(from_env) if from_env else DEFAULT_CONFIG
 
 
-def load_config(explicit: str | Path | None = None) -> AppConfig:
-    """Read and validate the config file and its watchlist; raise :class:`ConfigError`."""
+def load_config(
+    explicit: str | Path | None = None, *, collector: type[CollectorSection] = CollectorSection
+) -> AppConfig:
+    """Read and validate the config file and its watchlist; raise :class:`ConfigError`.
+
+    ``collector`` is a stricter model of ``[collector]`` (the app passes the collector's), so
+    its keys are checked in the same pass as the rest of the file, before the watchlist.
+    """
     path = config_path(explicit)
     raw = read_toml(path, " (pass --config PATH or set FANPULSE_CONFIG)")
     try:
-        parsed = _ConfigFile.model_validate(raw)
+        parsed = _file_model(collector).model_validate(raw)
     except ValidationError as exc:
         raise config_error(path, exc, raw) from None
     base = path.parent
@@ -314,6 +322,13 @@ def load_config(explicit: str | Path | None = None) -> AppConfig:
         events_path=events_path,
         watchlist=load_watchlist(watchlist_path),
     )
+
+
+@cache
+def _file_model(collector: type[CollectorSection]) -> type[_ConfigFile]:
+    if collector is CollectorSection:
+        return _ConfigFile
+    return create_model("_ConfigFile", __base__=_ConfigFile, collector=(collector, collector()))
 
 
 def _show_ids(watchlist_path: Path) -> set[str]:

@@ -14,12 +14,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, ClassVar, ParamSpec, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from analytics.core.config import ConfigError, SourceEntry, config_error
 from analytics.core.models import Attention, Post, SourceState
+from analytics.core.post_ids import feed_post_id
 from collector.http import Fetcher, FetchError
 
 P = ParamSpec("P")
@@ -49,6 +51,59 @@ def explain_status(statuses: Collection[int], explanation: Callable[[int], str])
         if exc.status in statuses:
             raise SourceError(explanation(exc.status)) from None
         raise
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where posts come from: stamped on every post made from them."""
+
+    source: str  # the kind: rss, reddit, …
+    source_name: str
+    channel: str
+    post_kind: str = "post"
+    lang: str | None = None  # declared for the whole channel (a feed's language)
+    # Native ids are feed guids, unique perhaps only in their feed: see analytics.core.post_ids.
+    feed_ids: bool = False
+
+
+def make_post(
+    origin: Origin,
+    native_id: str,
+    *,
+    text: str,
+    created_at: datetime,
+    url: str | None = None,
+    author: str | None = None,
+    title: str | None = None,
+    lang: str | None = None,
+    post_kind: str | None = None,
+    likes: int | None = None,
+    shares: int | None = None,
+    replies: int | None = None,
+    score: int | None = None,
+) -> Post:
+    """The one way a source makes a post: id, source and channel come from ``origin``."""
+    if origin.feed_ids:
+        post_id = feed_post_id(origin.source, origin.channel, native_id)
+    else:
+        post_id = f"{origin.source}:{native_id}"
+    return Post(
+        post_id=post_id,
+        source=origin.source,
+        source_name=origin.source_name,
+        channel=origin.channel,
+        url=url,
+        author=author,
+        title=title,
+        text=text,
+        lang=lang,
+        created_at=created_at,
+        likes=likes,
+        shares=shares,
+        replies=replies,
+        score=score,
+        post_kind=post_kind or origin.post_kind,
+    )
 
 
 class SourceSettings(BaseModel):

@@ -22,10 +22,12 @@ from analytics.core.models import Post, SourceState
 from collector.http import Fetcher, FetchError, FetchResponse
 from collector.sources.base import (
     Collected,
+    Origin,
     Source,
     SourceError,
     SourceSettings,
     explain_status,
+    make_post,
     off_loop,
 )
 from collector.sources.values import count, mapping, string, timestamp
@@ -223,6 +225,7 @@ def _advance(
 
 def parse_post_views(views: list[dict[str, Any]], channel: str, source_name: str) -> list[Post]:
     """``app.bsky.feed.defs#postView`` objects as posts (pure); unusable ones skipped."""
+    origin = Origin(KIND, source_name, channel)
     posts = []
     for raw in views:
         view = mapping(raw)
@@ -234,16 +237,13 @@ def parse_post_views(views: list[dict[str, Any]], channel: str, source_name: str
         handle = string(author.get("handle"))
         langs = record.get("langs") if isinstance(record.get("langs"), list) else []
         posts.append(
-            Post(
-                post_id=f"{KIND}:{uri}",
-                source=KIND,
-                source_name=source_name,
-                channel=channel,
+            make_post(
+                origin,
+                uri,
                 url=f"https://bsky.app/profile/{handle}/post/{uri.rsplit('/', 1)[-1]}"
                 if handle
                 else None,
                 author=one_line(handle),
-                title=None,
                 text=clean_text(string(record.get("text")) or ""),
                 lang=one_line(langs[0], 10) if langs and isinstance(langs[0], str) else None,
                 created_at=created,

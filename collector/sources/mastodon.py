@@ -19,10 +19,12 @@ from analytics.core.models import Post, SourceState
 from collector.http import Fetcher
 from collector.sources.base import (
     Collected,
+    Origin,
     Source,
     SourceError,
     SourceSettings,
     explain_status,
+    make_post,
     off_loop,
 )
 from collector.sources.values import count, mapping, string, timestamp
@@ -110,6 +112,7 @@ def page_links(header: str) -> dict[str, str]:
 
 def parse_statuses(statuses: list[dict[str, Any]], *, channel: str, source_name: str) -> list[Post]:
     """Posts of a tag timeline page (pure); reblogs count as the original status."""
+    origin = Origin(KIND, source_name, channel)
     posts = []
     for raw in statuses:
         status = mapping(mapping(raw).get("reblog")) or mapping(raw)
@@ -119,11 +122,9 @@ def parse_statuses(statuses: list[dict[str, Any]], *, channel: str, source_name:
             continue  # no stable id or date: not a usable status
         account = mapping(status.get("account"))
         posts.append(
-            Post(
-                post_id=f"{KIND}:{uri}",
-                source=KIND,
-                source_name=source_name,
-                channel=channel,
+            make_post(
+                origin,
+                uri,
                 url=one_line(string(status.get("url")) or uri, 2000),
                 author=one_line(string(account.get("acct"))),
                 title=one_line(string(status.get("spoiler_text")), MAX_TITLE_CHARS),

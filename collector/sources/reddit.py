@@ -28,10 +28,12 @@ from analytics.core.models import Post, SourceState
 from collector.http import Fetcher, FetchResponse
 from collector.sources.base import (
     Collected,
+    Origin,
     Source,
     SourceError,
     SourceSettings,
     explain_status,
+    make_post,
     off_loop,
 )
 from collector.sources.rss import fetch_feed, parse_feed
@@ -239,6 +241,7 @@ def parse_listing_page(payload: Any) -> tuple[list[dict[str, Any]], str | None]:
 
 def parse_things(things: list[dict[str, Any]], *, channel: str, source_name: str) -> list[Post]:
     """Reddit links (t3) and comments (t1) as posts (pure)."""
+    origin = Origin(KIND, source_name, channel)
     posts = []
     for raw in things:
         thing = mapping(raw)
@@ -253,16 +256,13 @@ def parse_things(things: list[dict[str, Any]], *, channel: str, source_name: str
         body = string(thing.get("body") if is_comment else thing.get("selftext"))
         permalink = string(thing.get("permalink"))
         posts.append(
-            Post(
-                post_id=f"{KIND}:{name}",
-                source=KIND,
-                source_name=source_name,
-                channel=channel,
+            make_post(
+                origin,
+                name,
                 url=f"https://www.reddit.com{permalink}" if permalink else None,
                 author=one_line(string(thing.get("author"))),
                 title=None if is_comment else one_line(string(thing.get("title")), MAX_TITLE_CHARS),
                 text=clean_text(body or ""),  # raw_json=1: plain text, no entities
-                lang=None,
                 created_at=created_at,
                 likes=count(thing.get("ups")),
                 replies=count(thing.get("num_comments")),

@@ -12,7 +12,7 @@ import calendar
 import hashlib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -20,9 +20,16 @@ import feedparser
 from pydantic import field_validator
 
 from analytics.core.models import Post, SourceState
-from analytics.core.post_ids import feed_post_id
 from collector.http import Fetcher
-from collector.sources.base import Collected, Source, SourceError, SourceSettings, off_loop
+from collector.sources.base import (
+    Collected,
+    Origin,
+    Source,
+    SourceError,
+    SourceSettings,
+    make_post,
+    off_loop,
+)
 from collector.text import MAX_TITLE_CHARS, clean_text, html_to_text, one_line
 
 KIND = "rss"
@@ -116,7 +123,7 @@ def parse_feed(
 ) -> list[Post]:
     """Posts of an RSS/Atom/RDF document (pure: bytes in, posts out)."""
     entries, feed_lang = read_feed(content, headers=headers, channel=channel)
-    origin = Origin(source, source_name, channel, post_kind, feed_lang)
+    origin = Origin(source, source_name, channel, post_kind, feed_lang, feed_ids=True)
     return [entry_post(entry, origin, now) for entry in entries]
 
 
@@ -134,33 +141,18 @@ def read_feed(
     return list(parsed.entries), parsed.feed.get("language")
 
 
-@dataclass(frozen=True, slots=True)
-class Origin:
-    """Where entries come from: stamped on every post made from them."""
-
-    source: str
-    source_name: str
-    channel: str
-    post_kind: str
-    feed_lang: str | None
-
-
 def entry_post(entry: Any, origin: Origin, now: datetime) -> Post:
     """One feed entry as a post (pure)."""
     title = _plain(entry.get("title_detail"), entry.get("title"))
     text = _body(entry)
-    return Post(
-        # A guid such as "1" is unique only in its feed: see analytics.core.post_ids.
-        post_id=feed_post_id(origin.source, origin.channel, _native_id(entry, title, text)),
-        source=origin.source,
-        post_kind=origin.post_kind,
-        source_name=origin.source_name,
-        channel=origin.channel,
+    return make_post(
+        origin,
+        _native_id(entry, title, text),
         url=one_line(entry.get("link"), 2000),
         author=one_line(_author(entry)),
         title=one_line(title, MAX_TITLE_CHARS),
         text=text,
-        lang=_language(entry, origin.feed_lang),
+        lang=_language(entry, origin.lang),
         created_at=_created_at(entry, now),
     )
 

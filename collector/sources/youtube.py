@@ -27,8 +27,16 @@ from pydantic import Field, field_validator
 
 from analytics.core.models import Post, SourceState
 from collector.http import Fetcher, FetchError
-from collector.sources.base import Collected, Source, SourceError, SourceSettings, off_loop
-from collector.sources.rss import Origin, entry_post, fetch_feed, read_feed
+from collector.sources.base import (
+    Collected,
+    Origin,
+    Source,
+    SourceError,
+    SourceSettings,
+    make_post,
+    off_loop,
+)
+from collector.sources.rss import entry_post, fetch_feed, read_feed
 from collector.sources.values import count, mapping, string, timestamp
 from collector.text import clean_text, one_line
 
@@ -170,6 +178,7 @@ def parse_comments(
     items: list[dict[str, Any]], *, video_id: str, channel: str, source_name: str
 ) -> list[Post]:
     """``commentThreads`` items (top-level comments) as posts (pure)."""
+    origin = Origin(KIND, source_name, channel, "comment")
     posts = []
     for item in items:
         thread = mapping(mapping(item).get("snippet"))
@@ -179,22 +188,17 @@ def parse_comments(
         if comment_id is None or created is None:
             continue
         posts.append(
-            Post(
-                post_id=f"{KIND}:comment:{comment_id}",
-                source=KIND,
-                source_name=source_name,
-                channel=channel,
+            make_post(
+                origin,
+                f"comment:{comment_id}",
                 url=f"https://www.youtube.com/watch?v={video_id}&lc={comment_id}",
                 author=one_line(string(snippet.get("authorDisplayName"))),
-                title=None,
                 text=clean_text(
                     string(snippet.get("textOriginal")) or string(snippet.get("textDisplay")) or ""
                 ),
-                lang=None,
                 created_at=created,
                 likes=count(snippet.get("likeCount")),
                 replies=count(thread.get("totalReplyCount")),
-                post_kind="comment",
             )
         )
     return posts
@@ -203,7 +207,7 @@ def parse_comments(
 def parse_videos(content: bytes, *, channel: str, source_name: str, now: datetime) -> list[Post]:
     """Videos of a channel feed with their views and likes (pure)."""
     entries, feed_lang = read_feed(content, headers=None, channel=channel)
-    origin = Origin(KIND, source_name, channel, "video", feed_lang)
+    origin = Origin(KIND, source_name, channel, "video", feed_lang, feed_ids=True)
     posts = []
     for entry in entries:
         post = entry_post(entry, origin, now)

@@ -41,8 +41,11 @@ state = State()
 def load() -> AppConfig:
     from analytics.core.config import load_config
     from collector.matching import warn_dead_aliases
+    from collector.settings import CollectorConfig
 
-    config = load_config(state.config_path)
+    # The collector's settings are checked with the rest of the file: a bad key stops every
+    # command with one line, not only the commands that collect.
+    config = load_config(state.config_path, collector=CollectorConfig)
     warn_dead_aliases(config.watchlist, config.watchlist_path)  # a warning, not an error
     return config
 

@@ -18,6 +18,7 @@ from analytics.core.models import RunBatch
 from collector.daemon import FIRST_SNAPSHOT_DELAY, STORE_RETRY, Daemon
 from collector.http import Fetcher
 from collector.runner import ChannelJob
+from collector.settings import collector_settings
 from tests.support.feedserver import FeedServer, Reply
 
 NEWS = "feeds/rss2_news.xml"
@@ -41,7 +42,7 @@ def test_a_run_that_fails_unexpectedly_is_retried_not_dropped(
     config = load_config(make_config(news_sources(feed_server, 1)))
 
     async def scenario() -> tuple[datetime, int]:
-        async with Fetcher(config.collector) as fetcher:
+        async with Fetcher(collector_settings(config)) as fetcher:
             daemon = Daemon(config, fetcher)
             daemon.collector.prepare()
             daemon.arm(datetime.now(UTC) - timedelta(hours=1))
@@ -104,7 +105,7 @@ def test_the_dispatcher_starts_due_channels_within_its_slots_and_moves_them_on(
     config = load_config(make_config(news_sources(feed_server, 5), collector={"concurrency": 2}))
 
     async def scenario() -> tuple[int, int, list[datetime]]:
-        async with Fetcher(config.collector) as fetcher:
+        async with Fetcher(collector_settings(config)) as fetcher:
             daemon = Daemon(config, fetcher)
             daemon.collector.prepare()
             daemon.arm(datetime.now(UTC) - timedelta(minutes=1))
@@ -135,7 +136,7 @@ def test_the_watchdog_re_arms_a_stuck_poll_and_warns(
     config = load_config(make_config(news_sources(feed_server, 1)))
 
     async def scenario() -> tuple[bool, int]:
-        async with Fetcher(config.collector) as fetcher:
+        async with Fetcher(collector_settings(config)) as fetcher:
             daemon = Daemon(config, fetcher)
             daemon.collector.prepare()
             daemon.arm(datetime.now(UTC) - timedelta(minutes=1))
@@ -176,7 +177,7 @@ def test_polling_waits_while_the_memory_backlog_is_full(
     )
 
     async def scenario() -> int:
-        async with Fetcher(config.collector) as fetcher:
+        async with Fetcher(collector_settings(config)) as fetcher:
             daemon = Daemon(config, fetcher)
             daemon.collector.prepare()
             daemon.arm(datetime.now(UTC) - timedelta(minutes=1))

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from analytics.core.config import CollectorConfig
 from collector.http import Fetcher, FetchError, parse_retry_after
+from collector.settings import CollectorConfig
 from tests.support.feedserver import FeedServer, Reply
 
 FAST = CollectorConfig(

@@ -11,6 +11,7 @@ from analytics.core.config import AppConfig, load_config
 from analytics.store import run_query
 from collector.http import Fetcher
 from collector.runner import Collector
+from collector.settings import collector_settings
 from collector.sources import build_sources
 from collector.spool import Spool, decode_batch, encode_batch
 from collector.storage_health import read_storage_health
@@ -36,7 +37,7 @@ def test_a_batch_round_trips_through_the_spool_format(
     config = load_config(make_config([{"kind": "rss", "name": "news", "url": url}]))
 
     async def fetch_one():
-        async with Fetcher(config.collector) as fetcher:
+        async with Fetcher(collector_settings(config)) as fetcher:
             collector = Collector(config, fetcher, build_sources(config))
             return await collector.fetch(collector.jobs()[0])
 
@@ -56,7 +57,7 @@ def test_a_held_file_spools_the_batch_and_stores_it_later(
     config = quick_spool(load_config(make_config([{"kind": "rss", "name": "news", "url": url}])))
 
     async def scenario() -> tuple[int, int, int]:
-        async with Fetcher(config.collector) as fetcher:
+        async with Fetcher(collector_settings(config)) as fetcher:
             collector = Collector(config, fetcher, build_sources(config))
             collector.prepare()
             job = collector.jobs()[0]
@@ -87,7 +88,7 @@ def test_a_spooled_batch_stored_twice_counts_once(
     config = load_config(make_config([{"kind": "rss", "name": "news", "url": url}]))
 
     async def scenario() -> None:
-        async with Fetcher(config.collector) as fetcher:
+        async with Fetcher(collector_settings(config)) as fetcher:
             collector = Collector(config, fetcher, build_sources(config))
             collector.prepare()
             batch = await collector.fetch(collector.jobs()[0])
@@ -107,7 +108,7 @@ def test_a_restart_stores_what_was_spooled_and_resumes_its_state(
     config = quick_spool(load_config(make_config([{"kind": "rss", "name": "news", "url": url}])))
 
     async def spool_one() -> int:
-        async with Fetcher(config.collector) as fetcher:
+        async with Fetcher(collector_settings(config)) as fetcher:
             collector = Collector(config, fetcher, build_sources(config))
             collector.prepare()
             holder = hold_file(config.database_path, 1.5)
@@ -119,7 +120,7 @@ def test_a_restart_stores_what_was_spooled_and_resumes_its_state(
     assert len(Spool(config.database.spool).pending()) == 1
 
     async def restart() -> str | None:
-        async with Fetcher(config.collector) as fetcher:
+        async with Fetcher(collector_settings(config)) as fetcher:
             collector = Collector(config, fetcher, build_sources(config))
             collector.prepare()
             return collector.state_for(collector.jobs()[0]).etag
@@ -143,7 +144,7 @@ def test_when_neither_store_nor_spool_works_the_batch_waits_in_memory(
     )
 
     async def scenario():  # type: ignore[no-untyped-def]
-        async with Fetcher(config.collector) as fetcher:
+        async with Fetcher(collector_settings(config)) as fetcher:
             collector = Collector(config, fetcher, build_sources(config))
             collector.prepare()
             job = collector.jobs()[0]
@@ -182,7 +183,7 @@ def test_a_full_memory_backlog_pauses_polling(
     )
 
     async def scenario() -> tuple[bool, bool]:
-        async with Fetcher(config.collector) as fetcher:
+        async with Fetcher(collector_settings(config)) as fetcher:
             collector = Collector(config, fetcher, build_sources(config))
             collector.prepare()
             holder = hold_file(config.database_path, 1.5)

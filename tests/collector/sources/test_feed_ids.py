@@ -18,6 +18,7 @@ from analytics.store import connect, run_query
 from analytics.store.schema import migrate
 from collector.http import Fetcher
 from collector.runner import Collector, collect_once
+from collector.settings import collector_settings
 from collector.sources import build_sources
 from collector.sources.rss import parse_feed
 from collector.spool import encode_batch
@@ -178,7 +179,7 @@ def test_a_batch_spooled_by_the_previous_version_is_stored_under_the_new_ids(
     config = load_config(config_path)
 
     async def fetch_one() -> RunBatch:
-        async with Fetcher(config.collector) as fetcher:
+        async with Fetcher(collector_settings(config)) as fetcher:
             collector = Collector(config, fetcher, build_sources(config))
             return await collector.fetch(collector.jobs()[0])
 

@@ -1,0 +1,59 @@
+"""The collector's own settings: the ``[collector]`` keys only fetching and scheduling use.
+
+Analytics declares just ``default_interval`` (it judges lateness); everything else in the
+section is declared and checked here. The app loads the file with this model
+(``load_config(path, collector=CollectorConfig)``), so a bad key fails every command with
+the usual one line; :func:`collector_settings` gives the same check to code that loaded
+the file without it (tests, the dashboard's config).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pydantic import ConfigDict, Field, ValidationError, field_validator
+
+from analytics.core.config import (
+    AppConfig,
+    CollectorSection,
+    ConfigError,
+    Duration,
+    Size,
+    config_error,
+)
+
+
+class CollectorConfig(CollectorSection):
+    """``[collector]`` in full: HTTP politeness, retries, limits and concurrency."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    user_agent: str = "fanpulse/0.1 (TV fandom trend tracker)"
+    timeout: Duration = timedelta(seconds=20)
+    max_response_size: Size = 5_000_000
+    retries: int = Field(default=2, ge=0, le=10)
+    retry_backoff: Duration = timedelta(seconds=2)
+    max_retry_wait: Duration = timedelta(seconds=30)
+    concurrency: int = Field(default=8, ge=1, le=64)
+    per_host_concurrency: int = Field(default=2, ge=1, le=16)
+
+    @field_validator("user_agent")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        if not value.strip() or any(ord(c) < 32 for c in value):
+            raise ValueError("must be a non-empty single line")
+        return value
+
+
+def collector_settings(config: AppConfig) -> CollectorConfig:
+    """The collector's settings from a loaded config; raise :class:`ConfigError` on a bad key."""
+    section = config.collector
+    if isinstance(section, CollectorConfig):
+        return section
+    try:
+        return CollectorConfig.model_validate(
+            {"default_interval": section.default_interval, **section.options}
+        )
+    except ValidationError as exc:
+        error = config_error(config.path, exc)
+        raise ConfigError(config.path, f"collector.{error.key}", error.problem) from None
