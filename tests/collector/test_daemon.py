@@ -74,7 +74,7 @@ def first_snapshot_delay(config_path: Path, snapshot_taken: datetime | None) -> 
         os.utime(config.database.snapshot, (stamp, stamp))
 
     async def scenario() -> timedelta:
-        async with Fetcher(config.collector) as fetcher:
+        async with Fetcher(collector_settings(config)) as fetcher:
             now = datetime.now(UTC)
             return Daemon(config, fetcher)._first_snapshot(now, every) - now
 
