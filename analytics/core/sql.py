@@ -6,8 +6,8 @@ A file's text is never built from values. The only text filled in is a ``{{slot}
 - ``{{filters}}`` and ``{{baseline_filters}}`` are the conditions of the active
   :class:`~analytics.core.filters.Filters` fields (``Filters.active()``), the second with its
   parameters prefixed ``baseline_``;
-- any other slot is fixed SQL chosen by key from :data:`FRAGMENTS` (a key outside the table
-  raises ``KeyError``).
+- any other slot is fixed SQL chosen by key from :data:`FRAGMENTS` or the folder's own
+  table (a key outside the table raises ``KeyError``).
 Every value goes in as a named parameter: :meth:`Sql.bind` picks those the text uses.
 """
 
@@ -61,11 +61,20 @@ class Sql:
         return {name: merged[name] for name in self.names}
 
 
-class SqlFiles:
-    """The ``.sql`` files of one package folder (``files(package)``)."""
+_FOLDER_FRAGMENTS: dict[str, dict[str, dict[str, str]]] = {}
 
-    def __init__(self, package: str) -> None:
+
+class SqlFiles:
+    """The ``.sql`` files of one package folder (``files(package)``), with the fixed
+    fragments its statements may choose from besides :data:`FRAGMENTS`."""
+
+    def __init__(
+        self, package: str, fragments: Mapping[str, Mapping[str, str]] | None = None
+    ) -> None:
         self.package = package
+        own = {slot: dict(keys) for slot, keys in (fragments or {}).items()}
+        self.fragments = {**FRAGMENTS, **own}
+        _FOLDER_FRAGMENTS[package] = self.fragments
 
     def load(self, name: str, **choices: str | tuple[str, ...]) -> Sql:
         """The statement in ``name.sql`` with its slots filled by ``choices``."""
@@ -94,7 +103,7 @@ def _load(package: str, name: str, choices: tuple[tuple[str, str | tuple[str, ..
             return _conditions(tuple(choice), _FILTER_SLOTS[slot])
         if not isinstance(choice, str):
             raise TypeError(f"{name}.sql: {slot} takes one key, not {choice!r}")
-        return FRAGMENTS[slot][choice]
+        return _FOLDER_FRAGMENTS[package][slot][choice]
 
     text = _SLOT.sub(fill, _read(package, name))
     return Sql(name, text, frozenset(_PARAM.findall(_NOT_CODE.sub(" ", text))))

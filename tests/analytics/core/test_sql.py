@@ -11,7 +11,8 @@ import duckdb
 import pytest
 
 from analytics.core.filters import Filters
-from analytics.core.sql import FRAGMENTS, SqlFiles
+from analytics.core.sql import SqlFiles
+from analytics.queries.sql import queries
 
 
 @pytest.fixture
@@ -108,12 +109,11 @@ def test_a_missing_parameter_is_named(sql_package: SqlFiles) -> None:
 
 def test_every_query_file_loads_with_snake_case_parameters() -> None:
     folder = files("analytics.queries.sql")
-    queries = SqlFiles("analytics.queries.sql")
     names = sorted(f.name for f in folder.iterdir() if f.name.endswith(".sql"))
     assert names, "no .sql files found"
     # Unused choices are ignored: give every slot its first key.
     choices: dict[str, str | tuple[str, ...]] = {
-        slot: next(iter(keys)) for slot, keys in FRAGMENTS.items()
+        slot: next(iter(keys)) for slot, keys in queries.fragments.items()
     }
     choices |= {"filters": (), "baseline_filters": ()}
     for file_name in names:
