@@ -7,7 +7,8 @@ from the bucket holding ``Filters.start`` to the last bucket starting before
 Every series gets every bucket of the grid, with ``posts = 0`` where it had none, so a
 chart shows a quiet day as zero instead of drawing a line across it.
 
-The bucket helpers here are shared by share of voice and spike detection.
+The bucket helpers here are shared by share of voice and spike detection; the SQL is in
+sql/timeseries_*.sql.
 Every function takes an open connection (``connect(path, read_only=True)``).
 """
 
@@ -27,13 +28,6 @@ from analytics.store import Connection
 Bucket = Literal["hour", "day", "week"]
 SeriesBy = Literal["entity", "source"]
 
-# The interval between bucket starts; date_trunc('week') gives ISO weeks (Monday).
-BUCKET_STEPS: dict[str, str] = {
-    "hour": "INTERVAL 1 HOUR",
-    "day": "INTERVAL 1 DAY",
-    "week": "INTERVAL 7 DAY",
-}
-
 BUCKET_DELTAS: dict[str, timedelta] = {
     "hour": timedelta(hours=1),
     "day": timedelta(days=1),
@@ -42,18 +36,8 @@ BUCKET_DELTAS: dict[str, timedelta] = {
 
 
 def check_bucket(bucket: str) -> None:
-    if bucket not in BUCKET_STEPS:
-        raise ValueError(f"bucket must be one of {sorted(BUCKET_STEPS)}, not {bucket!r}")
-
-
-def bucket_start(bucket: Bucket, column: str = "p.created_at") -> str:
-    """SQL for the UTC bucket start of a TIMESTAMPTZ column, as a plain UTC TIMESTAMP.
-
-    Plain timestamps keep the arithmetic in UTC whatever the session time zone;
-    ``timezone('UTC', …)`` turns a result back into a TIMESTAMPTZ.
-    """
-    check_bucket(bucket)
-    return f"date_trunc('{bucket}', timezone('UTC', {column}))"
+    if bucket not in BUCKET_DELTAS:
+        raise ValueError(f"bucket must be one of {sorted(BUCKET_DELTAS)}, not {bucket!r}")
 
 
 def truncate(moment: datetime, bucket: Bucket) -> datetime:
@@ -67,37 +51,9 @@ def truncate(moment: datetime, bucket: Bucket) -> datetime:
     return start - timedelta(days=start.weekday()) if bucket == "week" else start
 
 
-def grid_sql(bucket: Bucket, counts: str) -> str:
-    """SQL for a ``grid(b)`` CTE body: every bucket start of the period, in UTC.
-
-    Takes two parameters, the period's start and end (TIMESTAMPTZ or NULL); an open side
-    is closed by the first/last bucket ``b`` found in the CTE named ``counts``.
-    """
-    if not counts.isidentifier():
-        raise ValueError(f"{counts!r} is not a CTE name")
-    step = BUCKET_STEPS[bucket]
-    start = bucket_start(bucket, "?::TIMESTAMPTZ")
-    # Formatted in: a CTE name, and SQL from the fixed bucket tables; no values.
-    return f"""
-        SELECT unnest(range(
-            coalesce({start}, (SELECT min(b) FROM {counts})),
-            coalesce(timezone('UTC', ?::TIMESTAMPTZ), (SELECT max(b) FROM {counts}) + {step}),
-            {step}
-        )) AS b
-    """  # noqa: S608
-
-
-def grid_params(filters: Filters) -> list[object]:
-    return [filters.start, filters.end]
-
-
 def without_entities(filters: Filters) -> Filters:
     """The same filters minus the entity condition, for queries that split by entity."""
     return dataclasses.replace(filters, entity_ids=())
-
-
-def placeholders(values: Sequence[object]) -> str:
-    return "(" + ", ".join("?" for _ in values) + ")"
 
 
 def volume_over_time(
