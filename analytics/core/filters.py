@@ -8,7 +8,6 @@ A query's ``.sql`` file says ``{{filters}}``; :mod:`analytics.core.sql` fills in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -63,37 +62,6 @@ class Filters:
             for value in (getattr(self, key),)
         }
 
-    def where(self, alias: str = "p") -> tuple[str, list[object]]:
-        """A SQL condition on the posts table aliased ``alias``, and its parameters."""
-        clauses: list[str] = []
-        params: list[object] = []
-        if self.start is not None:
-            clauses.append(f"{alias}.created_at >= ?")
-            params.append(self.start)
-        if self.end is not None:
-            clauses.append(f"{alias}.created_at < ?")
-            params.append(self.end)
-        if self.entity_ids:
-            # Only "?" placeholders are formatted in; every value goes in as a parameter.
-            clauses.append(
-                f"{alias}.post_id IN (SELECT post_id FROM mentions WHERE entity_id IN "  # noqa: S608
-                f"{_placeholders(self.entity_ids)})"
-            )
-            params.extend(self.entity_ids)
-        for column, values in (
-            ("source_name", self.source_names),
-            ("source", self.sources),
-            ("lang", self.langs),
-        ):
-            if values:
-                clauses.append(f"{alias}.{column} IN {_placeholders(values)}")
-                params.extend(values)
-        return (" AND ".join(clauses) or "TRUE"), params
-
 
 def _is_set(value: object) -> bool:
     return value is not None and value != ()
-
-
-def _placeholders(values: Sequence[object]) -> str:
-    return "(" + ", ".join("?" for _ in values) + ")"

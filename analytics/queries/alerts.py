@@ -18,6 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from analytics.queries.health import SourceHealth
+from analytics.store import Connection
 
 MAX_DELIVERY_ATTEMPTS = 5
 
@@ -73,7 +74,7 @@ def first_of_episodes(spikes: Iterable[SpikeLike], step: timedelta) -> list[Spik
 
 
 def drop_continuations(
-    con: duckdb.DuckDBPyConnection, spikes: Sequence[SpikeLike], quiet: timedelta
+    con: Connection, spikes: Sequence[SpikeLike], quiet: timedelta
 ) -> list[SpikeLike]:
     """Spikes of an entity that already had a spike alert within ``quiet`` before them are
     the same buzz going on, not news."""
@@ -179,7 +180,7 @@ def record_new(
     return new
 
 
-def undelivered(con: duckdb.DuckDBPyConnection) -> list[tuple[Alert, list[str] | None]]:
+def undelivered(con: Connection) -> list[tuple[Alert, list[str] | None]]:
     """Alerts still to send, each with the webhook keys it still owes (None: all of them)."""
     rows = con.execute(
         """
@@ -212,7 +213,7 @@ def mark_delivery(
     )
 
 
-def recent_alerts(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[tuple]:
+def recent_alerts(con: Connection, limit: int = 20) -> list[tuple]:
     """The latest alerts for display: (detected_at, kind, title, message, delivered_at)."""
     return con.execute(
         """

@@ -19,9 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import duckdb
-
 from analytics.core.models import SourceState
+from analytics.store import Connection
 
 FAILING_AFTER = 3
 # Silent when quiet for longer than this many usual gaps, and never sooner than SILENT_MIN.
@@ -124,7 +123,7 @@ FROM gaps g FULL JOIN recent r USING (source_name) FULL JOIN usual u USING (sour
 
 
 def source_health(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     specs: list[SourceSpec],
     now: datetime | None = None,
     pending_states: Mapping[tuple[str, str], SourceState] | None = None,
@@ -145,7 +144,7 @@ def source_health(
 
 
 def _stalled_channels(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     specs: list[SourceSpec],
     now: datetime,
     pending: Mapping[tuple[str, str], SourceState],

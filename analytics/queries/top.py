@@ -22,12 +22,9 @@ from typing import Literal
 
 import pandas as pd
 
-from analytics.core.engagement import ENGAGEMENT_SQL, engagement
 from analytics.core.filters import Filters
 from analytics.queries.sql import load
 from analytics.store import Connection
-
-__all__ = ["ENGAGEMENT_SQL", "engagement"]  # re-exported: callers read it from here too
 
 SNIPPET_CHARS = 280
 
