@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from analytics.core.models import SourceState
+from analytics.core.models import SourceSpec, SourceState
 from analytics.store import Connection
 
 FAILING_AFTER = 3
@@ -40,15 +40,6 @@ def stall_limit(interval: timedelta) -> timedelta:
     """How far past its due time a channel may be before it counts as stalled: the one
     rule behind the collector's watchdog and `fanpulse status`."""
     return max(interval * STALL_FACTOR, STALL_MIN)
-
-
-@dataclass(frozen=True, slots=True)
-class SourceSpec:
-    """What the configuration says about a source."""
-
-    name: str
-    kind: str
-    interval: timedelta
 
 
 @dataclass(frozen=True, slots=True)
