@@ -176,28 +176,20 @@ def _judge(
         None,
         None,
     )
-    status, detail = "ok", ""
-    quiet_limit = _quiet_limit(spec.interval, productive_runs or 0, usual_gap)
-    if failing:
-        status = "failing"
-        since = f"since {last_success:%Y-%m-%d %H:%M} UTC" if last_success else "never succeeded"
-        detail = f"{failing}/{channels} channels failing, {since}"
-    elif stalled is not None:
-        count, since = stalled
-        status = "stalled"
-        detail = (
-            f"{count}/{channels} channels due since {since:%Y-%m-%d %H:%M:%S} UTC, more than "
-            f"{_human(stall_limit(spec.interval))} late: is `fanpulse run` running?"
-        )
-    elif quiet_limit is not None and last_new_at is not None and now - last_new_at > quiet_limit:
-        status = "silent"
-        detail = (
-            f"nothing new for {_human(now - last_new_at)} "
-            f"(usually every {_human(timedelta(seconds=float(usual_gap)))})"
-        )
-    elif retrying:
-        status = "retrying"
-        detail = f"{retrying}/{channels} channels failed recently; backing off"
+    status, detail = _status(
+        spec,
+        channels,
+        failing,
+        retrying,
+        last_success,
+        now,
+        stalled,
+        quiet=(
+            _quiet_limit(spec.interval, productive_runs or 0, usual_gap),
+            last_new_at,
+            usual_gap,
+        ),
+    )
     return SourceHealth(
         name=spec.name,
         kind=spec.kind,
@@ -212,6 +204,37 @@ def _judge(
         last_new_at=last_new_at,
         next_due_at=next_due,
     )
+
+
+def _status(
+    spec: SourceSpec,
+    channels: int,
+    failing: int,
+    retrying: int,
+    last_success: datetime | None,
+    now: datetime,
+    stalled: tuple[int, datetime] | None,
+    quiet: tuple[timedelta | None, datetime | None, float | None],
+) -> tuple[str, str]:
+    """The status and its one-line detail; the first rule that applies wins."""
+    quiet_limit, last_new_at, usual_gap = quiet
+    if failing:
+        since = f"since {last_success:%Y-%m-%d %H:%M} UTC" if last_success else "never succeeded"
+        return "failing", f"{failing}/{channels} channels failing, {since}"
+    if stalled is not None:
+        count, due = stalled
+        return "stalled", (
+            f"{count}/{channels} channels due since {due:%Y-%m-%d %H:%M:%S} UTC, more than "
+            f"{_human(stall_limit(spec.interval))} late: is `fanpulse run` running?"
+        )
+    if quiet_limit is not None and last_new_at is not None and now - last_new_at > quiet_limit:
+        return "silent", (
+            f"nothing new for {_human(now - last_new_at)} "
+            f"(usually every {_human(timedelta(seconds=float(usual_gap or 0)))})"
+        )
+    if retrying:
+        return "retrying", f"{retrying}/{channels} channels failed recently; backing off"
+    return "ok", ""
 
 
 def _quiet_limit(
