@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from analytics.core.config import load_config
+from analytics.core.events import load_events
 from analytics.core.filters import Filters
-from analytics.queries.events import load_events
 from analytics.store import connect
 from bench.demo_db import CONFIG, demo_database
 
@@ -38,7 +38,7 @@ def _pages(path: str, filters: Filters) -> dict[str, Callable[[], object]]:
     from dashboard import data
 
     config = load_config(CONFIG)
-    specs = data.source_specs(config)
+    specs = config.source_specs()
     events = tuple(load_events(config.events_path)) if config.events_path else ()
     premieres = tuple(data.latest_premieres(events))  # as the Compare page chooses them
     loaders = {

@@ -34,7 +34,6 @@ from analytics.queries.alerts import (
 from analytics.queries.health import source_health
 from analytics.store import connect, transaction
 from analytics.store.alerts import mark_delivery, record_new
-from collector.status import source_specs
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +72,7 @@ def find_alerts(config: AppConfig, now: datetime | None = None) -> list[Alert]:
             con, first_of_episodes(spikes, timedelta(days=1)), SPIKE_QUIET_PERIOD
         )
         found = [spike_alert(s) for s in fresh]
-        found += health_alerts(source_health(con, source_specs(config), now))
+        found += health_alerts(source_health(con, list(config.source_specs()), now))
         with transaction(con):
             return record_new(con, found, now)
 

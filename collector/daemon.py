@@ -20,14 +20,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-import duckdb
 import httpx
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from analytics.core.config import AppConfig
 from analytics.queries.health import stall_limit
-from analytics.store import DatabaseBusy
+from analytics.store import DatabaseBusy, StorageIOError
 from analytics.store.damage import DatabaseDamaged
 from analytics.store.snapshot import write_snapshot
 from collector.alerts import deliver, find_alerts
@@ -313,7 +312,7 @@ class Daemon:
                 except DatabaseDamaged as exc:  # older snapshots stay as they are
                     log.error("snapshot skipped: %s", exc)
                     return
-                except (OSError, duckdb.IOException) as exc:
+                except (OSError, StorageIOError) as exc:
                     # Its disk is full or failing: the older snapshots stay, the next
                     # period tries again.
                     log.error("snapshot not written: %s", describe_failure(exc))

@@ -10,10 +10,9 @@ from __future__ import annotations
 import errno
 import os
 
-import duckdb
 import pyarrow as pa
 
-from analytics.store import DatabaseBusy
+from analytics.store import REJECTED_VALUE_ERRORS, DatabaseBusy
 
 MAX_ERROR_CHARS = 500
 
@@ -29,10 +28,7 @@ class StorageFailed(Exception):
 
 
 _BATCH_ERRORS = (
-    duckdb.ConstraintException,
-    duckdb.ConversionException,
-    duckdb.OutOfRangeException,
-    duckdb.TypeMismatchException,
+    *REJECTED_VALUE_ERRORS,
     pa.ArrowException,
     ValueError,
     TypeError,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from analytics.core.config import AppConfig
-from analytics.queries.health import SourceHealth, SourceSpec, source_health
+from analytics.queries.health import SourceHealth, source_health
 from analytics.store import connect
 from collector.sources import build_sources
 from collector.spool import Spool
@@ -38,14 +38,6 @@ class StatusReport:
         )
 
 
-def source_specs(config: AppConfig) -> list[SourceSpec]:
-    return [
-        SourceSpec(entry.name, entry.kind, entry.interval or config.collector.default_interval)
-        for entry in config.sources
-        if entry.enabled
-    ]
-
-
 def _idle_sources(config: AppConfig) -> dict[str, str]:
     """Sources with nothing to poll (e.g. a search without its credentials), and why."""
     return {
@@ -62,7 +54,7 @@ def collection_status(config: AppConfig, now: datetime | None = None) -> StatusR
         read_only=True,
         lock_timeout=config.database.lock_timeout.total_seconds(),
     ) as con:
-        sources = source_health(con, source_specs(config), now, spool.latest_states())
+        sources = source_health(con, list(config.source_specs()), now, spool.latest_states())
     idle = _idle_sources(config)
     sources = [
         replace(s, status="idle", detail=idle[s.name]) if s.name in idle else s for s in sources

@@ -15,7 +15,7 @@ from analytics.core.config import ConfigError, load_config
 from analytics.store import DatabaseBusy, DatabaseMissing
 from analytics.store.damage import DatabaseDamaged
 from dashboard import damaged, first_run
-from dashboard.data import load_facets, load_health, source_specs
+from dashboard.data import load_facets, load_health
 from dashboard.state import Context, page_to_resume, remember, sidebar_filters
 
 # (section, file, title, icon); the first page is the default one.
@@ -41,7 +41,7 @@ except ConfigError as exc:
     st.stop()
 
 database = str(config.database_path)
-specs = source_specs(config)
+specs = config.source_specs()
 
 try:
     facets = load_facets(database)

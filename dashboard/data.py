@@ -19,13 +19,15 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from analytics.core.config import AppConfig, ConfigError
+from analytics.core.config import ConfigError
+from analytics.core.events import Event, load_events
 from analytics.core.filters import Filters
+from analytics.core.models import SourceSpec
 from analytics.queries.alerts import recent_alerts
 from analytics.queries.attention import attention_correlation, attention_vs_chatter
-from analytics.queries.events import Event, days_since_release, load_events
+from analytics.queries.events import days_since_release
 from analytics.queries.explore import Facets, count_posts, facets, search_posts
-from analytics.queries.health import SourceHealth, SourceSpec, source_health
+from analytics.queries.health import SourceHealth, source_health
 from analytics.queries.kpis import Kpis, kpis
 from analytics.queries.share_of_voice import share_of_voice
 from analytics.queries.spreadsheet import write_csv
@@ -49,15 +51,6 @@ EXPLORE_ROWS = 1_000  # newest posts listed and downloaded: enough to read, ligh
 def _reading(path: str) -> Iterator[Connection]:
     with connect(path, read_only=True, lock_timeout=READ_LOCK_TIMEOUT) as con:
         yield con
-
-
-def source_specs(config: AppConfig) -> tuple[SourceSpec, ...]:
-    """What the configuration says about each enabled source (as ``fanpulse status`` does)."""
-    return tuple(
-        SourceSpec(entry.name, entry.kind, entry.interval or config.collector.default_interval)
-        for entry in config.sources
-        if entry.enabled
-    )
 
 
 def bucket_for(filters: Filters) -> Bucket:

@@ -14,10 +14,10 @@ from pathlib import Path
 import streamlit as st
 
 from analytics.core.config import AppConfig
+from analytics.core.events import Event
 from analytics.core.filters import Filters
-from analytics.queries.events import Event
+from analytics.core.models import SourceSpec
 from analytics.queries.explore import EntityOption, Facets
-from analytics.queries.health import SourceSpec
 from dashboard.charts import Palette
 from dashboard.data import load_event_list
 

@@ -29,8 +29,8 @@ from pathlib import Path
 import pyarrow as pa
 
 from analytics.core.config import AppConfig
+from analytics.core.events import load_events
 from analytics.core.watchlist import Show
-from analytics.queries.events import load_events
 from analytics.sentiment import score_text
 from analytics.store import connect, prepare_database, transaction
 from analytics.store.write import insert_mentions_from, insert_posts_from

@@ -10,7 +10,8 @@ import time
 from importlib.resources import files
 from pathlib import Path
 
-from analytics.core.config import CONFIG_ENV, AppConfig
+from analytics.core import CONFIG_ENV
+from analytics.core.config import AppConfig
 
 # Streamlit runs a file, not a module: the installed dashboard package's entry page.
 DASHBOARD_APP = Path(str(files("dashboard") / "app.py"))

@@ -7,10 +7,8 @@ its own keys when the collector builds it (``collector.sources``), with the same
 
 from __future__ import annotations
 
-import math
 import os
 import re
-import tomllib
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
@@ -27,56 +25,22 @@ from pydantic import (
     model_validator,
 )
 
+from analytics.core import CONFIG_ENV
+from analytics.core.errors import ConfigError, config_error, read_toml
+from analytics.core.models import SourceSpec
+from analytics.core.units import Duration, format_duration, is_off, parse_duration
 from analytics.core.watchlist import Watchlist, load_watchlist
 
 DEFAULT_CONFIG = Path("config/fanpulse.toml")
-CONFIG_ENV = "FANPULSE_CONFIG"
 DATABASE_ENV = "FANPULSE_DB"
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$")
-_DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)?\s*$", re.IGNORECASE)
-_SIZE_UNITS = {"B": 1, "KB": 1_000, "MB": 1_000_000, "GB": 1_000_000_000}
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 
-# Longer than a year is a typo, and would overflow date arithmetic further on.
-MAX_DURATION = timedelta(days=365)
 # Work that repeats (polling a source, checking alerts, snapshots) more often than this
 # hammers the remote service and keeps the database file locked.
 MIN_INTERVAL = timedelta(seconds=10)
 # Lowers MIN_INTERVAL, e.g. "1ms": for tests and demos that need a fast clock, never servers.
 MIN_INTERVAL_ENV = "FANPULSE_MIN_INTERVAL"
-
-
-class ConfigError(Exception):
-    """A configuration problem a user must fix; ``str()`` is one line naming file and key."""
-
-    def __init__(self, path: Path | str, key: str, problem: str) -> None:
-        self.path = str(path)
-        self.key = key
-        self.problem = problem
-        where = f"{self.path}: {key}: " if key else f"{self.path}: "
-        super().__init__(where + problem)
-
-
-def parse_duration(value: Any) -> timedelta:
-    """``"45s"``, ``"15m"``, ``"6h"``, ``"1d"`` (or a number of seconds) → timedelta."""
-    if isinstance(value, timedelta):
-        seconds = value.total_seconds()
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        seconds = float(value)
-    else:
-        match = _DURATION.match(str(value))
-        if not match:
-            raise ValueError(f"{value!r} is not a duration; write e.g. '45s', '15m', '6h', '1d'")
-        seconds = float(match.group(1)) * _DURATION_UNITS[match.group(2)]
-    if math.isnan(seconds):
-        raise ValueError(f"{value!r} is not a duration; write e.g. '45s', '15m', '6h', '1d'")
-    if seconds <= 0:
-        raise ValueError(f"{value!r} must be longer than zero")
-    if seconds > MAX_DURATION.total_seconds():  # also inf and 99999999999d
-        raise ValueError(f"{value!r} is too long: at most {format_duration(MAX_DURATION)}")
-    return timedelta(seconds=seconds)
 
 
 def parse_interval(value: Any) -> timedelta:
@@ -90,7 +54,7 @@ def parse_interval(value: Any) -> timedelta:
 
 def parse_optional_interval(value: Any) -> timedelta | None:
     """An interval, or ``"off"`` for a periodic job that should not run."""
-    if _is_off(value):
+    if is_off(value):
         return None
     return parse_interval(value)
 
@@ -106,45 +70,8 @@ def min_interval() -> timedelta:
         raise ValueError(f"{MIN_INTERVAL_ENV}: {exc}") from None
 
 
-def format_duration(value: timedelta) -> str:
-    """The shortest exact form in config syntax: 10s, 15m, 365d, 250ms."""
-    milliseconds = round(value.total_seconds() * 1000)
-    for unit, size in (("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000)):
-        if milliseconds >= size and milliseconds % size == 0:
-            return f"{milliseconds // size}{unit}"
-    return f"{milliseconds}ms"
-
-
-def parse_size(value: Any) -> int:
-    """``"5MB"``, ``"512KB"`` (or a number of bytes) → bytes."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        size = value
-    else:
-        match = _SIZE.match(str(value))
-        if not match:
-            raise ValueError(f"{value!r} is not a size; write e.g. '512KB', '5MB'")
-        size = int(float(match.group(1)) * _SIZE_UNITS[(match.group(2) or "B").upper()])
-    if size <= 0:
-        raise ValueError(f"{value!r} must be larger than zero")
-    return size
-
-
-def parse_optional_duration(value: Any) -> timedelta | None:
-    """A duration, or ``"off"`` for a periodic job that should not run."""
-    if _is_off(value):
-        return None
-    return parse_duration(value)
-
-
-def _is_off(value: Any) -> bool:
-    return isinstance(value, str) and value.strip().lower() in ("off", "never")
-
-
-Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
-OptionalDuration = Annotated[timedelta | None, BeforeValidator(parse_optional_duration)]
 Interval = Annotated[timedelta, BeforeValidator(parse_interval)]
 OptionalInterval = Annotated[timedelta | None, BeforeValidator(parse_optional_interval)]
-Size = Annotated[int, BeforeValidator(parse_size)]
 
 
 class _Strict(BaseModel):
@@ -276,6 +203,15 @@ class AppConfig(BaseModel):
     def database_path(self) -> Path:
         return self.database.path
 
+    def source_specs(self) -> tuple[SourceSpec, ...]:
+        """What the configuration says about each enabled source (as ``fanpulse status``
+        and the dashboard's health page judge it)."""
+        return tuple(
+            SourceSpec(entry.name, entry.kind, entry.interval or self.collector.default_interval)
+            for entry in self.sources
+            if entry.enabled
+        )
+
 
 def config_path(explicit: str | Path | None = None) -> Path:
     """The config file to use: the argument, else ``$FANPULSE_CONFIG``, else the default."""
@@ -333,45 +269,3 @@ def _file_model(collector: type[CollectorSection]) -> type[_ConfigFile]:
 
 def _show_ids(watchlist_path: Path) -> set[str]:
     return {show.id for show in load_watchlist(watchlist_path).shows}
-
-
-def read_toml(path: Path, missing_hint: str = "") -> dict[str, Any]:
-    if not path.is_file():
-        raise ConfigError(path, "", "file not found" + missing_hint)
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(path, "", f"not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(path, "", f"cannot read: {exc.strerror}") from None
-
-
-def config_error(path: Path, exc: ValidationError, raw: Any = None) -> ConfigError:
-    """The first validation error as one line: file, dotted key, problem."""
-    first = exc.errors()[0]
-    key = _dotted(first["loc"], raw)
-    problem = first["msg"]
-    if first["type"] == "extra_forbidden":
-        problem = "unknown key (check its spelling)"
-    elif first["type"] == "value_error":
-        problem = problem.removeprefix("Value error, ")
-    return ConfigError(path, key, problem)
-
-
-def _dotted(loc: tuple[Any, ...], raw: Any) -> str:
-    """('sources', 2, 'url') → 'sources[2].url' (with the source's name when it has one)."""
-    parts: list[str] = []
-    node = raw
-    for item in loc:
-        if isinstance(item, int):
-            label = f"[{item}]"
-            if isinstance(node, list) and item < len(node):
-                node = node[item]
-                if isinstance(node, dict) and isinstance(node.get("name"), str):
-                    label = f"[{item}] ({node['name']})"
-            parts.append(label)
-        else:
-            parts.append(("." if parts else "") + str(item))
-            node = node.get(item) if isinstance(node, dict) else None
-    return "".join(parts)

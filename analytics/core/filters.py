@@ -1,14 +1,28 @@
 """The filters every trend query accepts: a period, entities and sources.
 
-One place turns them into a parameterised SQL condition on ``posts``, so the dashboard's
-global filters and the CLI mean exactly the same thing in every query.
+One place turns them into a SQL condition on ``posts p`` with named parameters, so the
+dashboard's global filters and the CLI mean exactly the same thing in every query.
+A query's ``.sql`` file says ``{{filters}}``; :mod:`analytics.core.sql` fills in the
+:data:`CONDITIONS` of the :meth:`Filters.active` fields, and :meth:`Filters.params` binds them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+
+# The condition of each filter field, in this order; only a field that is set adds its own,
+# so a query without filters keeps the plan of a query without a WHERE.
+CONDITIONS: dict[str, str] = {
+    "start": "p.created_at >= $start",
+    "end": "p.created_at < $end",
+    "entity_ids": (
+        "p.post_id IN (SELECT post_id FROM mentions WHERE list_contains($entity_ids, entity_id))"
+    ),
+    "source_names": "list_contains($source_names, p.source_name)",
+    "sources": "list_contains($sources, p.source)",
+    "langs": "list_contains($langs, p.lang)",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,33 +50,18 @@ class Filters:
             langs=self.langs,
         )
 
-    def where(self, alias: str = "p") -> tuple[str, list[object]]:
-        """A SQL condition on the posts table aliased ``alias``, and its parameters."""
-        clauses: list[str] = []
-        params: list[object] = []
-        if self.start is not None:
-            clauses.append(f"{alias}.created_at >= ?")
-            params.append(self.start)
-        if self.end is not None:
-            clauses.append(f"{alias}.created_at < ?")
-            params.append(self.end)
-        if self.entity_ids:
-            # Only "?" placeholders are formatted in; every value goes in as a parameter.
-            clauses.append(
-                f"{alias}.post_id IN (SELECT post_id FROM mentions WHERE entity_id IN "  # noqa: S608
-                f"{_placeholders(self.entity_ids)})"
-            )
-            params.extend(self.entity_ids)
-        for column, values in (
-            ("source_name", self.source_names),
-            ("source", self.sources),
-            ("lang", self.langs),
-        ):
-            if values:
-                clauses.append(f"{alias}.{column} IN {_placeholders(values)}")
-                params.extend(values)
-        return (" AND ".join(clauses) or "TRUE"), params
+    def active(self) -> tuple[str, ...]:
+        """The fields that narrow the posts: the keys of their :data:`CONDITIONS`."""
+        return tuple(key for key in CONDITIONS if _is_set(getattr(self, key)))
+
+    def params(self, prefix: str = "") -> dict[str, object]:
+        """Every field as a named parameter (lists for the tuples), names ``prefix``-ed."""
+        return {
+            prefix + key: list(value) if isinstance(value, tuple) else value
+            for key in CONDITIONS
+            for value in (getattr(self, key),)
+        }
 
 
-def _placeholders(values: Sequence[object]) -> str:
-    return "(" + ", ".join("?" for _ in values) + ")"
+def _is_set(value: object) -> bool:
+    return value is not None and value != ()

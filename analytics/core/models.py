@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 
 @dataclass(slots=True)
@@ -122,3 +122,12 @@ class RunBatch:
     posts: list[ScoredPost]
     states: list[SourceState]
     attention: list[Attention] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    """What the configuration says about a source."""
+
+    name: str
+    kind: str
+    interval: timedelta

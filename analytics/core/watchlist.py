@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from analytics.core.errors import ConfigError, config_error, read_toml
 from analytics.core.models import Entity
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -112,9 +113,6 @@ def _mtime(path: Path) -> float:
 
 @cache
 def _load_cached(path: Path, _mtime_key: float) -> Watchlist:
-    # Imported here: config imports this module, and its error type carries the file/key form.
-    from analytics.core.config import ConfigError, config_error, read_toml
-
     raw = read_toml(path)
     try:
         watchlist = Watchlist.model_validate(raw)

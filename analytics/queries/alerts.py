@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-import duckdb
-
 from analytics.queries.health import SourceHealth
+from analytics.store import Connection
 
 MAX_DELIVERY_ATTEMPTS = 5
 
@@ -72,7 +71,7 @@ def first_of_episodes(spikes: Iterable[SpikeLike], step: timedelta) -> list[Spik
 
 
 def drop_continuations(
-    con: duckdb.DuckDBPyConnection, spikes: Sequence[SpikeLike], quiet: timedelta
+    con: Connection, spikes: Sequence[SpikeLike], quiet: timedelta
 ) -> list[SpikeLike]:
     """Spikes of an entity that already had a spike alert within ``quiet`` before them are
     the same buzz going on, not news."""
@@ -139,7 +138,7 @@ def health_alerts(sources: Iterable[SourceHealth]) -> list[Alert]:
     return alerts
 
 
-def undelivered(con: duckdb.DuckDBPyConnection) -> list[tuple[Alert, list[str] | None]]:
+def undelivered(con: Connection) -> list[tuple[Alert, list[str] | None]]:
     """Alerts still to send, each with the webhook keys it still owes (None: all of them)."""
     rows = con.execute(
         """
@@ -153,7 +152,7 @@ def undelivered(con: duckdb.DuckDBPyConnection) -> list[tuple[Alert, list[str] |
     return [(Alert(*row[:7]), row[7]) for row in rows]
 
 
-def recent_alerts(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[tuple]:
+def recent_alerts(con: Connection, limit: int = 20) -> list[tuple]:
     """The latest alerts for display: (detected_at, kind, title, message, delivered_at)."""
     return con.execute(
         """

@@ -1,8 +1,9 @@
-"""Dated events (premieres, trailers, …): loading ``events.toml``, event lift, day-N curves.
+"""Dated events (premieres, trailers, …): event lift and day-N curves.
 
-Format and method: docs/events.md. An event fixes its own period and entities, so from the
-shared :class:`Filters` these functions use only the sources, source names and languages;
-the period and entity choice of the page do not apply.
+Method: docs/events.md; the events themselves come from :mod:`analytics.core.events`.
+An event fixes its own period and entities, so from the shared :class:`Filters` these
+functions use only the sources, source names and languages; the period and entity choice
+of the page do not apply.
 
 Every function takes an open connection (``connect(path, read_only=True)``), so one page
 can run several queries on one short-lived connection.
@@ -10,164 +11,46 @@ can run several queries on one short-lived connection.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
-from typing import Annotated, Any, Literal
+from datetime import UTC, date, datetime, timedelta
 
-import duckdb
 import pandas as pd
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from analytics.core.config import ConfigError, config_error, read_toml
+from analytics.core.events import Event
 from analytics.core.filters import Filters
+from analytics.queries.sql import load
+from analytics.store import Connection
 
-EventKind = Literal["premiere", "announcement", "trailer", "finale", "other"]
-
-_SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
-_EVENT_ID = re.compile(rf"^{_SLUG}$")
-_ENTITY_ID = re.compile(rf"^(show|person|character|ship|theme):{_SLUG}$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _parse_date(value: Any) -> Any:
-    """A TOML date (``2022-04-22``) or the string ``"2022-04-22"``; nothing looser.
-
-    Pydantic alone would also take timestamps and numbers, which hide typos.
-    """
-    if isinstance(value, datetime):
-        raise ValueError("must be a date without a time, written YYYY-MM-DD")
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and _ISO_DATE.match(value):
-        return value  # pydantic checks it is a real calendar day
-    raise ValueError(f"{value!r} is not a date; write YYYY-MM-DD")
-
-
-def _check_event_id(value: str) -> str:
-    if not _EVENT_ID.match(value):
-        raise ValueError(f"{value!r} must be a slug: lower-case letters, digits and dashes")
-    return value
-
-
-def _check_entity_ids(values: Any) -> Any:
-    if isinstance(values, list | tuple):
-        for value in values:
-            if not isinstance(value, str) or not _ENTITY_ID.match(value):
-                raise ValueError(
-                    f"{value!r} is not an entity id like 'show:heartstopper' "
-                    "(show, person, character, ship or theme)"
-                )
-    return values
-
-
-class Event(BaseModel):
-    """One dated event about one or more watched entities."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: Annotated[str, BeforeValidator(_check_event_id)]
-    name: str = Field(min_length=1)
-    date: Annotated[date, BeforeValidator(_parse_date)]
-    kind: EventKind
-    entities: Annotated[tuple[str, ...], BeforeValidator(_check_entity_ids)] = Field(min_length=1)
-    note: str | None = None
-
-    @property
-    def starts_at(self) -> datetime:
-        """Midnight UTC of the event's day: where "after" and day 0 begin."""
-        return datetime.combine(self.date, time(), tzinfo=UTC)
-
-
-class _EventsFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    events: list[Event] = []
-
-
-def load_events(path: Path, *, entity_ids: Collection[str] | None = None) -> list[Event]:
-    """Read and validate an events file; raise :class:`ConfigError` (one line) on a mistake.
-
-    With ``entity_ids`` (e.g. the watchlist's), every event must name only those entities.
-    """
-    raw = read_toml(path)
-    try:
-        events = _EventsFile.model_validate(raw).events
-    except ValidationError as exc:
-        first = config_error(path, exc)  # reuses the shared wording of the problem
-        raise ConfigError(path, _location(exc.errors()[0]["loc"], raw), first.problem) from None
-    seen: dict[str, int] = {}
-    for index, event in enumerate(events):
-        if event.id in seen:
-            raise ConfigError(
-                path, f"events[{index}] ({event.id}).id", f"also used by events[{seen[event.id]}]"
-            )
-        seen[event.id] = index
-        for entity_id in event.entities if entity_ids is not None else ():
-            if entity_id not in entity_ids:
-                raise ConfigError(
-                    path, f"events[{index}] ({event.id}).entities", f"no entity {entity_id!r}"
-                )
-    return events
-
-
-def _location(loc: tuple[Any, ...], raw: Any) -> str:
-    """('events', 2, 'date') → 'events[2] (heartstopper-s3).date': index and id, when known."""
-    parts: list[str] = []
-    node = raw
-    for item in loc:
-        if isinstance(item, int):
-            node = node[item] if isinstance(node, list) and item < len(node) else None
-            event_id = node.get("id") if isinstance(node, dict) else None
-            parts.append(f"[{item}]" + (f" ({event_id})" if isinstance(event_id, str) else ""))
-        else:
-            parts.append(("." if parts else "") + str(item))
-            node = node.get(item) if isinstance(node, dict) else None
-    return "".join(parts)
+_EPOCH = date(1970, 1, 1)
 
 
 def _event_posts(
     events: Sequence[Event], first_day: int, end_day: int, filters: Filters | None
-) -> tuple[str, list[object]]:
-    """``WITH`` clauses ``ev`` (one row per event and entity) and ``hits``: each post about an
-    event in its days ``[first_day, end_day)``, once per event, with ``day`` since day 0.
-
-    The posts × mentions join is materialised before the small join with ``ev``; left
-    inline, DuckDB plans the range condition into the big join and runs ~10x slower.
-    """
-    pairs = [(e.id, e.name, e.date, e.starts_at, ent) for e in events for ent in e.entities]
+) -> tuple[tuple[str, ...], dict[str, object]]:
+    """The active filters and the parameters of ``_events_hits.sql``: each post about an
+    event in its days ``[first_day, end_day)``, once per event, with ``day`` since day 0."""
+    pairs = [(e, entity) for e in events for entity in e.entities]
     scope = replace(filters or Filters(), start=None, end=None, entity_ids=())
-    where, where_params = scope.where("p")
-    entity_ids = sorted({ent for e in events for ent in e.entities})
-    windows: list[object] = []
-    for e in events:
-        windows += [e.starts_at + timedelta(days=first_day), e.starts_at + timedelta(days=end_day)]
-    values = ", ".join("(?, ?, CAST(? AS DATE), CAST(? AS TIMESTAMPTZ), ?)" for _ in pairs)
-    in_window = " OR ".join("(p.created_at >= ? AND p.created_at < ?)" for _ in events)
-    entity_list = ", ".join("?" for _ in entity_ids)
-    # Formatted in: "?" placeholders and the Filters condition (fixed text with "?"
-    # placeholders); every value is a parameter.
-    sql = f"""
-        WITH ev(event_id, event_name, event_date, day0, entity_id) AS (VALUES {values}),
-        joined AS MATERIALIZED (
-            SELECT m.entity_id, p.post_id, p.created_at, p.sentiment
-            FROM posts p JOIN mentions m ON m.post_id = p.post_id
-            WHERE m.entity_id IN ({entity_list}) AND ({in_window}) AND {where}
+    params = {
+        **scope.params(),
+        "event_ids": [e.id for e, _ in pairs],
+        "event_names": [e.name for e, _ in pairs],
+        "event_dates": [e.date for e, _ in pairs],
+        "event_starts": [e.starts_at for e, _ in pairs],
+        "event_entities": [entity for _, entity in pairs],
+        "entity_ids": sorted({entity for _, entity in pairs}),
+        "window_days": sorted(
+            {_day_number(e.date) + day for e in events for day in range(first_day, end_day)}
         ),
-        hits AS (
-            SELECT DISTINCT ev.event_id, j.post_id, j.created_at, j.sentiment,
-                   -- 86,400,000,000 microseconds a day; floor, so the run-up gets day -1
-                   CAST(floor((epoch_us(j.created_at) - epoch_us(ev.day0)) / 86400000000)
-                        AS INTEGER) AS day
-            FROM joined j JOIN ev ON ev.entity_id = j.entity_id
-            WHERE j.created_at >= ev.day0 + to_days(CAST(? AS INTEGER))
-              AND j.created_at < ev.day0 + to_days(CAST(? AS INTEGER))
-        )
-    """  # noqa: S608
-    flat = [value for pair in pairs for value in pair]
-    return sql, [*flat, *entity_ids, *windows, *where_params, first_day, end_day]
+        "first_day": first_day,
+        "end_day": end_day,
+    }
+    return scope.active(), params
+
+
+def _day_number(day: date) -> int:
+    return (day - _EPOCH).days
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +79,7 @@ class EventLift:
 
 
 def event_lift(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     event: Event,
     days: int = 7,
     filters: Filters | None = None,
@@ -211,7 +94,7 @@ def event_lift(
 
 
 def event_lifts(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     events: Sequence[Event],
     days: int = 7,
     filters: Filters | None = None,
@@ -226,7 +109,7 @@ def event_lifts(
 
 
 def _lifts(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     events: Sequence[Event],
     days: int,
     filters: Filters | None,
@@ -234,18 +117,9 @@ def _lifts(
 ) -> list[EventLift]:
     if days < 1:
         raise ValueError("days must be at least 1")
-    ctes, params = _event_posts(events, -days, days, filters)
-    rows = con.execute(
-        # Formatted in: the WITH clauses built above from fixed text and placeholders.
-        f"""
-        {ctes}
-        SELECT event_id,
-               count(*) FILTER (WHERE day < 0), count(*) FILTER (WHERE day >= 0),
-               avg(sentiment) FILTER (WHERE day < 0), avg(sentiment) FILTER (WHERE day >= 0)
-        FROM hits GROUP BY event_id
-        """,  # noqa: S608
-        params,
-    ).fetchall()
+    active, params = _event_posts(events, -days, days, filters)
+    sql = load("events_lifts", filters=active)
+    rows = con.execute(sql.text, sql.bind(params)).fetchall()
     found = {row[0]: row[1:] for row in rows}
     moment = now or datetime.now(UTC)
     return [_lift(e, days, *found.get(e.id, (0, 0, None, None)), now=moment) for e in events]
@@ -302,7 +176,7 @@ DAY_CURVE_COLUMNS = [
 
 
 def days_since_release(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     events: Sequence[Event],
     max_day: int = 60,
     filters: Filters | None = None,
@@ -322,29 +196,8 @@ def days_since_release(
     premieres = sorted((e for e in events if e.kind == "premiere"), key=lambda e: (e.date, e.id))
     if not premieres:
         return pd.DataFrame(columns=DAY_CURVE_COLUMNS)
-    ctes, params = _event_posts(premieres, from_day, max_day + 1, filters)
-    # Formatted in: the WITH clauses built above from fixed text and placeholders.
-    sql = f"""
-        {ctes},
-        counts AS (
-            SELECT event_id, day, count(*) AS posts, avg(sentiment) AS avg_sentiment
-            FROM hits GROUP BY ALL
-        ),
-        grid AS (
-            SELECT DISTINCT ev.event_id, ev.event_name, ev.event_date, d.range AS day
-            FROM ev CROSS JOIN range(?, ?) d
-            WHERE ev.day0 + to_days(CAST(d.range AS INTEGER)) <= ?
-        )
-        SELECT g.event_id, g.event_name, g.event_date, CAST(g.day AS INTEGER) AS day,
-               coalesce(c.posts, 0) AS posts,
-               sum(coalesce(c.posts, 0)) OVER (
-                   PARTITION BY g.event_id ORDER BY g.day
-               ) AS cumulative_posts,
-               c.avg_sentiment
-        FROM grid g LEFT JOIN counts c ON c.event_id = g.event_id AND c.day = g.day
-        ORDER BY g.event_date, g.event_id, g.day
-    """  # noqa: S608
-    grid = [from_day, max_day + 1, now or datetime.now(UTC)]
-    frame = con.execute(sql, [*params, *grid]).df()
+    active, params = _event_posts(premieres, from_day, max_day + 1, filters)
+    sql = load("events_day_curves", filters=active)
+    frame = con.execute(sql.text, sql.bind(params, now=now or datetime.now(UTC))).df()
     frame["cumulative_posts"] = frame["cumulative_posts"].astype("int64")
     return frame[DAY_CURVE_COLUMNS]

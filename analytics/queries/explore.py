@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import duckdb
 import pandas as pd
 
 from analytics.core.filters import Filters
-from analytics.queries.top import engagement
+from analytics.queries.sql import load
+from analytics.store import Connection
 
 TEXT_CHARS = 1000
 SENTIMENT_LABELS = ("positive", "neutral", "negative")
@@ -68,24 +68,16 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _where(filters: Filters, text: str | None, labels: Sequence[str]) -> tuple[str, list[object]]:
-    where, params = filters.where("p")
-    clauses = [where]
-    if text and text.strip():
-        pattern = like_pattern(text.strip())
-        clauses.append("(p.title ILIKE ? ESCAPE '\\' OR p.text ILIKE ? ESCAPE '\\')")
-        params += [pattern, pattern]
-    if labels:
-        unknown = set(labels) - set(SENTIMENT_LABELS)
-        if unknown:
-            raise ValueError(f"unknown sentiment labels: {sorted(unknown)}")
-        clauses.append(f"p.sentiment_label IN ({', '.join('?' for _ in labels)})")
-        params += list(labels)
-    return " AND ".join(clauses), params
+def _search_params(text: str | None, labels: Sequence[str]) -> dict[str, object]:
+    unknown = set(labels) - set(SENTIMENT_LABELS)
+    if unknown:
+        raise ValueError(f"unknown sentiment labels: {sorted(unknown)}")
+    pattern = like_pattern(text.strip()) if text and text.strip() else None
+    return {"pattern": pattern, "labels": list(labels)}
 
 
 def search_posts(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     filters: Filters | None = None,
     *,
     text: str | None = None,
@@ -99,51 +91,33 @@ def search_posts(
     """
     if limit < 1:
         raise ValueError("limit must be at least 1")
-    where, params = _where(filters or Filters(), text, labels)
-    # Formatted in: the fixed engagement expression and conditions built from fixed text
-    # with "?" placeholders; every value is a parameter. Names are gathered only for the
-    # rows kept, after the limit.
-    sql = f"""
-        WITH chosen AS (
-            SELECT p.post_id, p.created_at, p.source, p.source_name, p.author, p.title,
-                   left(p.text, ?) AS text, p.lang, p.sentiment, p.sentiment_label,
-                   p.likes, p.shares, p.replies, {engagement("p")} AS engagement, p.url
-            FROM posts p
-            WHERE {where}
-            ORDER BY p.created_at DESC, p.post_id
-            LIMIT ?
-        ),
-        names AS (
-            SELECT m.post_id, string_agg(e.name, '; ' ORDER BY e.kind, e.name) AS entities
-            FROM mentions m JOIN entities e USING (entity_id)
-            WHERE m.post_id IN (SELECT post_id FROM chosen)
-            GROUP BY m.post_id
-        )
-        SELECT c.*, n.entities FROM chosen c LEFT JOIN names n USING (post_id)
-        ORDER BY c.created_at DESC, c.post_id
-    """  # noqa: S608
-    frame = con.execute(sql, [TEXT_CHARS, *params, limit]).df()
+    filters = filters or Filters()
+    sql = load("explore_search", filters=filters.active())
+    bound = sql.bind(
+        filters.params(), _search_params(text, labels), text_chars=TEXT_CHARS, limit=limit
+    )
+    frame = con.execute(sql.text, bound).df()
     return frame[POST_COLUMNS]
 
 
 def count_posts(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     filters: Filters | None = None,
     *,
     text: str | None = None,
     labels: Sequence[str] = (),
 ) -> int:
     """How many posts :func:`search_posts` would list without its limit."""
-    where, params = _where(filters or Filters(), text, labels)
-    # Formatted in: conditions built from fixed text with "?" placeholders.
-    row = con.execute(f"SELECT count(*) FROM posts p WHERE {where}", params).fetchall()  # noqa: S608
+    filters = filters or Filters()
+    sql = load("explore_count", filters=filters.active())
+    row = con.execute(sql.text, sql.bind(filters.params(), _search_params(text, labels))).fetchall()
     return int(row[0][0])
 
 
 _KIND_ORDER = {"show": 0, "person": 1, "character": 2, "ship": 3, "theme": 4}
 
 
-def facets(con: duckdb.DuckDBPyConnection) -> Facets:
+def facets(con: Connection) -> Facets:
     """The posts' time span, the watched entities and the sources and languages seen."""
     span = con.execute("SELECT min(created_at), max(created_at) FROM posts").fetchall()[0]
     entity_rows = con.execute("SELECT entity_id, kind, name, show_id FROM entities").fetchall()

@@ -11,27 +11,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pyarrow.parquet as pq
 
 from analytics.core.filters import Filters
 from analytics.queries.spreadsheet import write_csv
+from analytics.queries.sql import load
+from analytics.store import Connection
 
 FORMATS = ("csv", "parquet")
 BATCH_ROWS = 100_000
-
-_POSTS_SQL = """
-SELECT p.post_id, p.created_at, p.source, p.source_name, p.channel, p.post_kind, p.url,
-       p.author, p.title, p.text, p.lang, p.likes, p.shares, p.replies, p.score, p.views,
-       p.vader_compound, p.sentiment, p.sentiment_label, p.sentiment_version,
-       {entities} AS entities
-FROM posts p
-LEFT JOIN (
-    SELECT post_id, list(entity_id ORDER BY entity_id) AS entity_ids FROM mentions GROUP BY 1
-) m USING (post_id)
-WHERE {where}
-ORDER BY p.created_at, p.post_id
-"""
 
 
 class ExportError(Exception):
@@ -52,53 +40,37 @@ def format_for(path: Path, explicit: str | None = None) -> str:
     return fmt
 
 
-def relations(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+def relations(con: Connection) -> dict[str, list[str]]:
     """Exportable tables and views with their columns."""
-    rows = con.execute(
-        """
-        SELECT table_name, list(column_name ORDER BY ordinal_position)
-        FROM information_schema.columns
-        WHERE table_schema = 'main' AND table_catalog = current_database()
-        GROUP BY table_name
-        """
-    ).fetchall()
+    rows = con.execute(load("export_relations").text).fetchall()
     return {name: columns for name, columns in rows}
 
 
-def _query(
-    con: duckdb.DuckDBPyConnection, what: str, filters: Filters, fmt: str
-) -> tuple[str, list[object]]:
+def _query(con: Connection, what: str, filters: Filters, fmt: str) -> tuple[str, dict[str, object]]:
     if what == "posts":
-        where, params = filters.where("p")
-        # CSV has no lists: entities become "show:heartstopper;person:kit-connor".
-        entities = "array_to_string(m.entity_ids, ';')" if fmt == "csv" else "m.entity_ids"
-        return _POSTS_SQL.format(entities=entities, where=where), params
+        sql = load("export_posts", filters=filters.active(), export_entities=fmt)
+        return sql.text, sql.bind(filters.params())
     known = relations(con)
     if what not in known:
         names = ", ".join(sorted({"posts", *known}))
         raise ExportError(f"no table or view named {what!r}; choose one of: {names}")
     columns = known[what]
-    clauses: list[str] = []
-    params: list[object] = []
-    time_column = next((c for c in ("created_at", "day", "bucket") if c in columns), None)
-    if time_column and filters.start is not None:
-        clauses.append(f'"{time_column}" >= ?')
-        params.append(filters.start if time_column != "day" else filters.start.date())
-    if time_column and filters.end is not None:
-        clauses.append(f'"{time_column}" < ?')
-        params.append(filters.end if time_column != "day" else filters.end.date())
-    if filters.entity_ids:
-        if "entity_id" not in columns:
-            raise ExportError(f"{what} has no entity_id column to filter on")
-        clauses.append("list_contains(?, entity_id)")
-        params.append(list(filters.entity_ids))
-    where = " AND ".join(clauses) or "TRUE"
-    # The name was checked against the database's own list of tables and views above.
-    return f'SELECT * FROM "{what}" WHERE {where}', params  # noqa: S608
+    time_column = next((c for c in ("created_at", "day", "bucket") if c in columns), "none")
+    if filters.entity_ids and "entity_id" not in columns:
+        raise ExportError(f"{what} has no entity_id column to filter on")
+    sql = load(
+        "export_relation",
+        export_period=time_column,
+        export_entity="chosen" if filters.entity_ids else "all",
+    )
+    start, end = filters.start, filters.end
+    if time_column == "day":  # a DATE column compares with dates
+        start, end = start and start.date(), end and end.date()
+    return sql.text, sql.bind(filters.params(), relation=what, start=start, end=end)
 
 
 def export(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     out: Path,
     *,
     what: str = "posts",

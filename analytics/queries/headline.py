@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import duckdb
 import pandas as pd
 
 from analytics.core.filters import Filters
@@ -23,6 +22,7 @@ from analytics.queries.spikes import Spike, detect_spikes
 from analytics.queries.terms import trending_terms
 from analytics.queries.themes import theme_shares
 from analytics.queries.top import source_mix, top_posts
+from analytics.store import Connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ class UnknownEntity(LookupError):
     pass
 
 
-def _entity(con: duckdb.DuckDBPyConnection, entity_id: str) -> tuple[str, str, str | None]:
+def _entity(con: Connection, entity_id: str) -> tuple[str, str, str | None]:
     rows = con.execute(
         "SELECT name, kind, show_id FROM entities WHERE entity_id = ?", [entity_id]
     ).fetchall()
@@ -59,7 +59,7 @@ def _entity(con: duckdb.DuckDBPyConnection, entity_id: str) -> tuple[str, str, s
     return rows[0]
 
 
-def _pageviews(con: duckdb.DuckDBPyConnection, filters: Filters) -> float | None:
+def _pageviews(con: Connection, filters: Filters) -> float | None:
     daily = attention_vs_chatter(con, filters)
     if daily.empty or daily["pageviews"].isna().all():
         return None
@@ -67,7 +67,7 @@ def _pageviews(con: duckdb.DuckDBPyConnection, filters: Filters) -> float | None
 
 
 def headline(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     entity_id: str,
     days: int = 30,
     *,

@@ -19,9 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-import duckdb
-
-from analytics.core.models import SourceState
+from analytics.core.models import SourceSpec, SourceState
+from analytics.store import Connection
 
 FAILING_AFTER = 3
 # Silent when quiet for longer than this many usual gaps, and never sooner than SILENT_MIN.
@@ -41,15 +40,6 @@ def stall_limit(interval: timedelta) -> timedelta:
     """How far past its due time a channel may be before it counts as stalled: the one
     rule behind the collector's watchdog and `fanpulse status`."""
     return max(interval * STALL_FACTOR, STALL_MIN)
-
-
-@dataclass(frozen=True, slots=True)
-class SourceSpec:
-    """What the configuration says about a source."""
-
-    name: str
-    kind: str
-    interval: timedelta
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +114,7 @@ FROM gaps g FULL JOIN recent r USING (source_name) FULL JOIN usual u USING (sour
 
 
 def source_health(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     specs: list[SourceSpec],
     now: datetime | None = None,
     pending_states: Mapping[tuple[str, str], SourceState] | None = None,
@@ -145,7 +135,7 @@ def source_health(
 
 
 def _stalled_channels(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     specs: list[SourceSpec],
     now: datetime,
     pending: Mapping[tuple[str, str], SourceState],
@@ -186,28 +176,20 @@ def _judge(
         None,
         None,
     )
-    status, detail = "ok", ""
-    quiet_limit = _quiet_limit(spec.interval, productive_runs or 0, usual_gap)
-    if failing:
-        status = "failing"
-        since = f"since {last_success:%Y-%m-%d %H:%M} UTC" if last_success else "never succeeded"
-        detail = f"{failing}/{channels} channels failing, {since}"
-    elif stalled is not None:
-        count, since = stalled
-        status = "stalled"
-        detail = (
-            f"{count}/{channels} channels due since {since:%Y-%m-%d %H:%M:%S} UTC, more than "
-            f"{_human(stall_limit(spec.interval))} late: is `fanpulse run` running?"
-        )
-    elif quiet_limit is not None and last_new_at is not None and now - last_new_at > quiet_limit:
-        status = "silent"
-        detail = (
-            f"nothing new for {_human(now - last_new_at)} "
-            f"(usually every {_human(timedelta(seconds=float(usual_gap)))})"
-        )
-    elif retrying:
-        status = "retrying"
-        detail = f"{retrying}/{channels} channels failed recently; backing off"
+    status, detail = _status(
+        spec,
+        channels,
+        failing,
+        retrying,
+        last_success,
+        now,
+        stalled,
+        quiet=(
+            _quiet_limit(spec.interval, productive_runs or 0, usual_gap),
+            last_new_at,
+            usual_gap,
+        ),
+    )
     return SourceHealth(
         name=spec.name,
         kind=spec.kind,
@@ -222,6 +204,37 @@ def _judge(
         last_new_at=last_new_at,
         next_due_at=next_due,
     )
+
+
+def _status(
+    spec: SourceSpec,
+    channels: int,
+    failing: int,
+    retrying: int,
+    last_success: datetime | None,
+    now: datetime,
+    stalled: tuple[int, datetime] | None,
+    quiet: tuple[timedelta | None, datetime | None, float | None],
+) -> tuple[str, str]:
+    """The status and its one-line detail; the first rule that applies wins."""
+    quiet_limit, last_new_at, usual_gap = quiet
+    if failing:
+        since = f"since {last_success:%Y-%m-%d %H:%M} UTC" if last_success else "never succeeded"
+        return "failing", f"{failing}/{channels} channels failing, {since}"
+    if stalled is not None:
+        count, due = stalled
+        return "stalled", (
+            f"{count}/{channels} channels due since {due:%Y-%m-%d %H:%M:%S} UTC, more than "
+            f"{_human(stall_limit(spec.interval))} late: is `fanpulse run` running?"
+        )
+    if quiet_limit is not None and last_new_at is not None and now - last_new_at > quiet_limit:
+        return "silent", (
+            f"nothing new for {_human(now - last_new_at)} "
+            f"(usually every {_human(timedelta(seconds=float(usual_gap or 0)))})"
+        )
+    if retrying:
+        return "retrying", f"{retrying}/{channels} channels failed recently; backing off"
+    return "ok", ""
 
 
 def _quiet_limit(

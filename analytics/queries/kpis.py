@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
-
 from analytics.core.filters import Filters
+from analytics.queries.sql import load
+from analytics.store import Connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,22 +43,9 @@ class Kpis:
         return self.current.avg_sentiment - self.previous.avg_sentiment
 
 
-_FIGURES_SQL = """
-WITH selected AS (SELECT * FROM posts p WHERE {where}),
-by_source AS (
-    SELECT source, count(*) AS n FROM selected GROUP BY source ORDER BY n DESC, source LIMIT 1
-)
-SELECT count(*), count(DISTINCT author), avg(sentiment),
-       avg(CASE WHEN sentiment_label = 'positive' THEN 1.0 ELSE 0.0 END),
-       avg(CASE WHEN sentiment_label = 'negative' THEN 1.0 ELSE 0.0 END),
-       (SELECT source FROM by_source), (SELECT n FROM by_source)
-FROM selected
-"""
-
-
-def period_figures(con: duckdb.DuckDBPyConnection, filters: Filters) -> PeriodFigures:
-    where, params = filters.where("p")
-    row = con.execute(_FIGURES_SQL.format(where=where), params).fetchall()[0]
+def period_figures(con: Connection, filters: Filters) -> PeriodFigures:
+    sql = load("kpis_period_figures", filters=filters.active())
+    row = con.execute(sql.text, sql.bind(filters.params())).fetchall()[0]
     posts, authors, avg_sentiment, positive, negative, top_source, top_n = row
     return PeriodFigures(
         posts=int(posts),
@@ -71,7 +58,7 @@ def period_figures(con: duckdb.DuckDBPyConnection, filters: Filters) -> PeriodFi
     )
 
 
-def kpis(con: duckdb.DuckDBPyConnection, filters: Filters) -> Kpis:
+def kpis(con: Connection, filters: Filters) -> Kpis:
     """Figures for ``filters``' period and for the same length just before it."""
     return Kpis(
         current=period_figures(con, filters), previous=period_figures(con, filters.previous())

@@ -26,21 +26,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import duckdb
-
 from analytics.core.filters import Filters
+from analytics.queries.sql import load
 from analytics.queries.terms import TermOptions, TermWindow, rising_terms_by_window
 from analytics.queries.timeseries import (
     BUCKET_DELTAS,
-    BUCKET_STEPS,
     Bucket,
-    bucket_start,
     check_bucket,
-    placeholders,
     truncate,
     without_entities,
 )
-from analytics.queries.top import SNIPPET_CHARS, engagement
+from analytics.queries.top import SNIPPET_CHARS
+from analytics.store import Connection
 
 MAD_SCALE = 1.4826  # MAD * 1.4826 = standard deviation, for normally distributed counts
 
@@ -71,7 +68,7 @@ class Spike:
 
 
 def detect_spikes(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     filters: Filters | None = None,
     bucket: Bucket = "day",
     *,
@@ -97,84 +94,24 @@ def detect_spikes(
     if window < 2 or min_posts < 1 or mad_floor <= 0:
         raise ValueError("window must be at least 2, min_posts at least 1, mad_floor above 0")
     filters = filters or Filters()
-    step = BUCKET_STEPS[bucket]
     delta = BUCKET_DELTAS[bucket]
     period_start = truncate(filters.start, bucket) if filters.start else None
     history_start = period_start - window * delta if period_start else None
     widened = dataclasses.replace(without_entities(filters), start=history_start)
-    where, params = widened.where("p")
-    if filters.entity_ids:
-        series_where, series_params = (
-            f"entity_id IN {placeholders(filters.entity_ids)}",
-            list(filters.entity_ids),
-        )
-    elif kinds:
-        series_where, series_params = f"kind IN {placeholders(kinds)}", list(kinds)
-    else:
-        series_where, series_params = "TRUE", []
-    # Formatted in: fixed SQL from this module and analytics.queries.timeseries (bucket expressions
-    # chosen from a fixed table, "?" placeholders) and the Filters condition (fixed text with
-    # "?" placeholders). Every value, the window size included, is a parameter.
-    sql = f"""
-        WITH series AS (SELECT entity_id, name FROM entities WHERE {series_where}),
-        scoped AS (SELECT p.post_id, {bucket_start(bucket)} AS b FROM posts p WHERE {where}),
-        counts AS (
-            SELECT m.entity_id, s.b, count(*) AS posts
-            FROM scoped s JOIN mentions m USING (post_id)
-            WHERE m.entity_id IN (SELECT entity_id FROM series)
-            GROUP BY ALL
-        ),
-        first_bucket AS (SELECT {bucket_start(bucket, "min(created_at)")} AS b FROM posts),
-        -- From the first post in the database at the earliest: buckets before collection
-        -- began are unknown, not quiet.
-        grid AS (
-            SELECT unnest(range(
-                greatest(coalesce({bucket_start(bucket, "?::TIMESTAMPTZ")}, f.b), f.b),
-                coalesce(timezone('UTC', ?::TIMESTAMPTZ), (SELECT max(b) FROM counts) + {step}),
-                {step}
-            )) AS b
-            FROM first_bucket f
-        ),
-        filled AS (
-            SELECT k.entity_id, g.b, coalesce(c.posts, 0) AS posts
-            FROM (SELECT DISTINCT entity_id FROM counts) k CROSS JOIN grid g
-            LEFT JOIN counts c ON c.entity_id = k.entity_id AND c.b = g.b
-        ),
-        scored AS (
-            SELECT entity_id, b, posts,
-                   median(posts) OVER w AS baseline,
-                   mad(posts) OVER w AS mad,
-                   count(*) OVER w AS history
-            FROM filled
-            WINDOW w AS (PARTITION BY entity_id ORDER BY b ROWS BETWEEN ? PRECEDING AND 1 PRECEDING)
-        ),
-        judged AS (
-            SELECT entity_id, b, posts, baseline, (posts - baseline) / (? * mad + ?) AS z
-            FROM scored
-            WHERE history = ? AND posts >= ?
-              AND b >= coalesce(timezone('UTC', ?::TIMESTAMPTZ), b)
-        )
-        SELECT j.entity_id, k.name, timezone('UTC', j.b) AS bucket, j.posts, j.baseline, j.z
-        FROM judged j JOIN series k USING (entity_id)
-        WHERE j.z >= ?
-        ORDER BY j.z DESC, bucket DESC, j.entity_id
-        LIMIT ?
-    """  # noqa: S608
-    all_params = [
-        *series_params,
-        *params,
-        history_start,
-        filters.end,
-        window,
-        MAD_SCALE,
-        mad_floor,
-        window,
-        min_posts,
-        period_start,
-        threshold,
-        limit,
-    ]
-    rows = con.execute(sql, all_params).fetchall()
+    sql = load("spikes_detect", bucket=bucket, step=bucket, filters=widened.active())
+    bound = sql.bind(
+        widened.params(),
+        entity_ids=list(filters.entity_ids),
+        kinds=list(kinds),
+        window=window,
+        mad_scale=MAD_SCALE,
+        mad_floor=mad_floor,
+        min_posts=min_posts,
+        period_start=period_start,
+        threshold=threshold,
+        limit=limit,
+    )
+    rows = con.execute(sql.text, bound).fetchall()
     windows = [
         TermWindow(entity_id, start - window * delta, start, start + delta)
         for entity_id, _, start, _, _, _ in rows
@@ -199,7 +136,7 @@ def detect_spikes(
 
 
 def _top_posts(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     windows: Sequence[TermWindow],
     filters: Filters,
     limit: int,
@@ -210,45 +147,17 @@ def _top_posts(
         start=min(w.start for w in windows),
         end=max(w.end for w in windows),
     )
-    where, params = span.where("p")
-    # Formatted in: the fixed engagement expression from analytics.queries.top and the Filters
-    # condition (fixed text with "?" placeholders); windows are parameters.
-    sql = f"""
-        WITH windows AS (
-            SELECT unnest(range(?)) AS grp, unnest(?::VARCHAR[]) AS entity_id,
-                   unnest(?::TIMESTAMPTZ[]) AS start, unnest(?::TIMESTAMPTZ[]) AS stop
-        ),
-        -- Posts of the span first, then their mentions (as in rising_terms_by_window).
-        scoped AS (
-            SELECT p.post_id, p.created_at, p.source_name, p.author, p.title,
-                   left(p.text, ?) AS snippet, p.url,
-                   {engagement("p")} AS engagement, p.sentiment
-            FROM posts p WHERE {where}
-        ),
-        linked AS (
-            SELECT m.entity_id, s.* FROM scoped s JOIN mentions m USING (post_id)
-            WHERE m.entity_id IN (SELECT entity_id FROM windows)
-        )
-        SELECT w.grp, p.post_id, p.created_at, p.source_name, p.author, p.title, p.snippet,
-               p.url, p.engagement, p.sentiment
-        FROM linked p
-        JOIN windows w ON w.entity_id = p.entity_id
-             AND p.created_at >= w.start AND p.created_at < w.stop
-        QUALIFY row_number() OVER (
-            PARTITION BY w.grp ORDER BY p.engagement DESC, p.created_at DESC, p.post_id
-        ) <= ?
-        ORDER BY w.grp, p.engagement DESC, p.created_at DESC, p.post_id
-    """  # noqa: S608
-    all_params = [
-        len(windows),
-        [w.entity_id for w in windows],
-        [w.start for w in windows],
-        [w.end for w in windows],
-        SNIPPET_CHARS,
-        *params,
-        limit,
-    ]
+    sql = load("spikes_top_posts", filters=span.active())
+    bound = sql.bind(
+        span.params(),
+        window_count=len(windows),
+        window_entities=[w.entity_id for w in windows],
+        starts=[w.start for w in windows],
+        stops=[w.end for w in windows],
+        snippet_chars=SNIPPET_CHARS,
+        limit=limit,
+    )
     found: dict[int, list[SpikePost]] = {}
-    for grp, *fields in con.execute(sql, all_params).fetchall():
+    for grp, *fields in con.execute(sql.text, bound).fetchall():
         found.setdefault(grp, []).append(SpikePost(*fields))
     return {grp: tuple(posts) for grp, posts in found.items()}

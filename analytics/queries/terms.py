@@ -32,65 +32,17 @@ from datetime import datetime
 from functools import cache
 from typing import Literal
 
-import duckdb
 import pandas as pd
 import stopwordsiso
 
 from analytics.core.filters import Filters
+from analytics.queries.sql import load
+from analytics.store import Connection
 
 TEXT_CHARS = 1500
 
-_URL = r"(?:https?://|www\.)\S+"
-_NOT_TOKEN = r"[^\p{L}\p{N}_#']+"
-_TERM = r"#?[\p{L}\p{N}_]+(?:'[\p{L}\p{N}_]+)*"
-
-
-def _quoted(pattern: str) -> str:
-    """A fixed regex from this module as a SQL string literal."""
-    return "'" + pattern.replace("'", "''") + "'"
-
-
-# Posts are split on white space only, which is cheap per post. URLs, punctuation and
-# curly apostrophes are then handled once per distinct raw token (``_PIECES_SQL``): the
-# same terms as a regex split of every post, at a fraction of the cost.
-_TOKENS_SQL = """
-    string_split(
-        replace(replace(replace(
-            lower(coalesce(p.title, '') || ' ' || left(p.text, ?)),
-            chr(10), ' '), chr(13), ' '), chr(9), ' '),
-        ' '
-    )
-"""
-_PIECES_SQL = f"""
-    string_split(
-        regexp_replace(
-            replace(regexp_replace(token, {_quoted(_URL)}, ' ', 'g'), chr(8217), ''''),
-            {_quoted(_NOT_TOKEN)}, ' ', 'g'
-        ),
-        ' '
-    )
-"""
-
-# Name words of watched shows, people, characters and ships, bare and as hashtags
-# (``#kitconnor``); themes stay in, their names are ordinary words worth seeing rise.
-_ENTITY_TERMS_SQL = r"""
-    WITH names AS (
-        SELECT trim(regexp_replace(lower(name), '[^\p{L}\p{N}_]+', ' ', 'g')) AS name
-        FROM entities WHERE kind <> 'theme'
-    ),
-    words AS (SELECT unnest(string_split(name, ' ')) AS word, name FROM names)
-    SELECT word FROM words
-    UNION SELECT '#' || word FROM words
-    UNION SELECT '#' || replace(name, ' ', '') FROM names
-"""
-_NO_ENTITY_TERMS_SQL = "SELECT NULL::VARCHAR AS word"
-
 Only = Literal["terms", "hashtags"]
-_ONLY_SQL: dict[str | None, str] = {
-    None: "",
-    "terms": "AND NOT starts_with(c.term, '#')",
-    "hashtags": "AND starts_with(c.term, '#')",
-}
+_ONLY = (None, "terms", "hashtags")
 
 
 @cache
@@ -125,7 +77,7 @@ class TermOptions:
             raise ValueError("limit, min_count and min_length must be at least 1")
         if self.prior_scale <= 0:
             raise ValueError("prior_scale must be above 0")
-        if self.only not in _ONLY_SQL:
+        if self.only not in _ONLY:
             raise ValueError(f"only must be 'terms', 'hashtags' or None, not {self.only!r}")
 
     def excluded(self, filter_langs: Iterable[str]) -> list[str]:
@@ -135,88 +87,21 @@ class TermOptions:
         return sorted(stop_words(tuple(sorted(set(langs)))) | extra)
 
 
-def _scoring_sql(docs: str, options: TermOptions) -> str:
-    """SQL scoring the terms of ``docs`` (columns ``grp``, ``target``, ``tokens``) per grp.
-
-    ``docs`` is a query with "?" placeholders only; its parameters come first, then
-    :func:`_scoring_params`.
-    """
-    entity_sql = _ENTITY_TERMS_SQL if options.exclude_entity_names else _NO_ENTITY_TERMS_SQL
-    # Formatted in: the caller's docs query ("?" placeholders only) and fixed SQL from this
-    # module (token cleaning, the entity-name query, the hashtag condition from a fixed
-    # table). Every value is a parameter.
-    return f"""
-        WITH docs AS ({docs}),
-        raw AS (
-            SELECT grp, target, token, count(*) AS n
-            FROM (SELECT grp, target, unnest(tokens) AS token FROM docs)
-            WHERE token <> ''
-            GROUP BY ALL
-        ),
-        -- Each distinct token is cleaned once, however many windows and posts use it.
-        pieces AS (
-            SELECT token, unnest({_PIECES_SQL}) AS piece FROM (SELECT DISTINCT token FROM raw)
-        ),
-        excluded AS (
-            SELECT unnest(?::VARCHAR[]) AS term
-            UNION SELECT word FROM ({entity_sql}) AS entity_terms
-        ),
-        vocabulary AS (
-            SELECT token, term
-            FROM (
-                SELECT token, regexp_replace(trim(piece, ''''), '''s$', '') AS term FROM pieces
-            )
-            WHERE regexp_full_match(term, {_quoted(_TERM)})
-              AND regexp_matches(term, '\\p{{L}}')
-              AND length(ltrim(term, '#')) >= ?
-              AND term NOT IN (SELECT term FROM excluded WHERE term IS NOT NULL)
-        ),
-        counts AS (
-            SELECT r.grp, v.term,
-                   CAST(coalesce(sum(r.n) FILTER (WHERE r.target), 0) AS BIGINT) AS y_a,
-                   CAST(coalesce(sum(r.n) FILTER (WHERE NOT r.target), 0) AS BIGINT) AS y_b
-            FROM raw r JOIN vocabulary v USING (token)
-            GROUP BY r.grp, v.term
-        ),
-        totals AS (SELECT grp, sum(y_a) AS n_a, sum(y_b) AS n_b FROM counts GROUP BY grp),
-        priors AS (
-            SELECT c.grp, c.term, c.y_a, c.y_b, t.n_a, t.n_b,
-                   ? * (c.y_a + c.y_b) AS alpha, ? * (t.n_a + t.n_b) AS alpha_0
-            FROM counts c JOIN totals t USING (grp)
-            WHERE c.y_a >= ? {_ONLY_SQL[options.only]}
-        ),
-        scored AS (
-            SELECT grp, term, y_a, y_b, n_a, n_b, alpha,
-                   ln((y_a + alpha) / (n_a + alpha_0 - y_a - alpha))
-                   - ln((y_b + alpha) / (n_b + alpha_0 - y_b - alpha)) AS log_odds
-            FROM priors
-        )
-        SELECT grp, term, starts_with(term, '#') AS hashtag,
-               y_a AS count, y_b AS baseline_count,
-               1000.0 * y_a / n_a AS per_1k,
-               1000.0 * y_b / nullif(n_b, 0) AS baseline_per_1k,
-               log_odds,
-               log_odds / sqrt(1.0 / (y_a + alpha) + 1.0 / (y_b + alpha)) AS z
-        FROM scored
-        WHERE log_odds > 0
-        QUALIFY row_number() OVER (PARTITION BY grp ORDER BY z DESC, term) <= ?
-        ORDER BY grp, z DESC, term
-    """  # noqa: S608
-
-
-def _scoring_params(options: TermOptions, filter_langs: Iterable[str]) -> list[object]:
-    return [
-        options.excluded(filter_langs),
-        options.min_length,
-        options.prior_scale,
-        options.prior_scale,
-        options.min_count,
-        options.limit,
-    ]
+def _scoring_params(options: TermOptions, filter_langs: Iterable[str]) -> dict[str, object]:
+    return {
+        "text_chars": TEXT_CHARS,
+        "excluded": options.excluded(filter_langs),
+        "exclude_entity_names": options.exclude_entity_names,
+        "min_length": options.min_length,
+        "prior_scale": options.prior_scale,
+        "min_count": options.min_count,
+        "only": options.only,
+        "limit": options.limit,
+    }
 
 
 def trending_terms(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     target: Filters,
     baseline: Filters | None = None,
     *,
@@ -249,24 +134,11 @@ def trending_terms(
     options.check()
     if baseline is None:
         baseline = target.previous()
-    target_where, target_params = target.where("p")
-    baseline_where, baseline_params = baseline.where("p")
-    # Formatted in: the fixed token expression and the Filters conditions (fixed text with
-    # "?" placeholders); every value is a parameter.
-    docs = f"""
-        SELECT 0 AS grp, TRUE AS target, {_TOKENS_SQL} AS tokens FROM posts p
-        WHERE {target_where}
-        UNION ALL
-        SELECT 0, FALSE, {_TOKENS_SQL} FROM posts p WHERE {baseline_where}
-    """  # noqa: S608
-    params = [
-        TEXT_CHARS,
-        *target_params,
-        TEXT_CHARS,
-        *baseline_params,
-        *_scoring_params(options, target.langs),
-    ]
-    return con.execute(_scoring_sql(docs, options), params).df().drop(columns="grp")
+    sql = load("terms_trending", filters=target.active(), baseline_filters=baseline.active())
+    bound = sql.bind(
+        target.params(), baseline.params("baseline_"), _scoring_params(options, target.langs)
+    )
+    return con.execute(sql.text, bound).df().drop(columns="grp")
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,7 +152,7 @@ class TermWindow:
 
 
 def rising_terms_by_window(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     windows: Sequence[TermWindow],
     filters: Filters | None = None,
     options: TermOptions | None = None,
@@ -301,38 +173,17 @@ def rising_terms_by_window(
         end=max(w.end for w in windows),
         entity_ids=(),
     )
-    where, params = span.where("p")
-    # Formatted in: the fixed token expression and the Filters condition (fixed text with
-    # "?" placeholders); the windows are parameters, lists unnested side by side.
-    docs = f"""
-        WITH windows AS (
-            SELECT unnest(range(?)) AS grp, unnest(?::VARCHAR[]) AS entity_id,
-                   unnest(?::TIMESTAMPTZ[]) AS baseline_start,
-                   unnest(?::TIMESTAMPTZ[]) AS start, unnest(?::TIMESTAMPTZ[]) AS stop
-        ),
-        -- Posts of the span first, then their mentions: joining mentions to the windows
-        -- first builds a hash table of every mention of those entities, 5x slower.
-        scoped AS (SELECT p.post_id, p.created_at, p.title, p.text FROM posts p WHERE {where}),
-        linked AS (
-            SELECT m.entity_id, s.* FROM scoped s JOIN mentions m USING (post_id)
-            WHERE m.entity_id IN (SELECT entity_id FROM windows)
-        )
-        SELECT w.grp, p.created_at >= w.start AS target, {_TOKENS_SQL} AS tokens
-        FROM linked p
-        JOIN windows w ON w.entity_id = p.entity_id
-             AND p.created_at >= w.baseline_start AND p.created_at < w.stop
-    """  # noqa: S608
-    all_params = [
-        len(windows),
-        [w.entity_id for w in windows],
-        [w.baseline_start for w in windows],
-        [w.start for w in windows],
-        [w.end for w in windows],
-        *params,
-        TEXT_CHARS,
-        *_scoring_params(options, span.langs),
-    ]
-    scored = con.execute(_scoring_sql(docs, options), all_params).df()
+    sql = load("terms_by_window", filters=span.active())
+    bound = sql.bind(
+        span.params(),
+        _scoring_params(options, span.langs),
+        window_count=len(windows),
+        window_entities=[w.entity_id for w in windows],
+        baseline_starts=[w.baseline_start for w in windows],
+        starts=[w.start for w in windows],
+        stops=[w.end for w in windows],
+    )
+    scored = con.execute(sql.text, bound).df()
     empty = scored.iloc[0:0].drop(columns="grp")
     by_window = {
         int(grp): rows.drop(columns="grp").reset_index(drop=True)

@@ -9,46 +9,20 @@ Every function takes an open connection (``connect(path, read_only=True)``).
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 
 from analytics.core.filters import Filters
+from analytics.queries.sql import load
+from analytics.store import Connection
 
 
-def theme_shares(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pd.DataFrame:
+def theme_shares(con: Connection, filters: Filters | None = None) -> pd.DataFrame:
     """One row per theme entity (themes without posts included, with 0).
 
     Columns: ``entity_id``, ``name``, ``posts``, ``share`` (of all selected posts),
     ``share_of_themed`` (of selected posts with at least one theme), ``avg_sentiment``,
     ``positive_share`` (of the theme's posts labelled positive). Busiest theme first.
     """
-    where, params = (filters or Filters()).where("p")
-    # Only the Filters condition (fixed text with "?" placeholders) is formatted in.
-    sql = f"""
-        WITH scoped AS (
-            SELECT p.post_id, p.sentiment, p.sentiment_label FROM posts p WHERE {where}
-        ),
-        themes AS (SELECT entity_id, name FROM entities WHERE kind = 'theme'),
-        themed AS (
-            SELECT m.entity_id, s.post_id, s.sentiment, s.sentiment_label
-            FROM scoped s JOIN mentions m USING (post_id)
-            WHERE m.entity_id IN (SELECT entity_id FROM themes)
-        ),
-        totals AS (
-            SELECT (SELECT count(*) FROM scoped) AS posts,
-                   (SELECT count(DISTINCT post_id) FROM themed) AS themed_posts
-        ),
-        counts AS (
-            SELECT entity_id, count(*) AS posts, avg(sentiment) AS avg_sentiment,
-                   count(*) FILTER (WHERE sentiment_label = 'positive') AS positive
-            FROM themed GROUP BY entity_id
-        )
-        SELECT t.entity_id, t.name, coalesce(c.posts, 0) AS posts,
-               coalesce(c.posts, 0) / nullif(totals.posts, 0) AS share,
-               coalesce(c.posts, 0) / nullif(totals.themed_posts, 0) AS share_of_themed,
-               c.avg_sentiment,
-               c.positive / c.posts AS positive_share
-        FROM themes t CROSS JOIN totals LEFT JOIN counts c USING (entity_id)
-        ORDER BY posts DESC, t.entity_id
-    """  # noqa: S608
-    return con.execute(sql, params).df()
+    filters = filters or Filters()
+    sql = load("themes_shares", filters=filters.active())
+    return con.execute(sql.text, sql.bind(filters.params())).df()

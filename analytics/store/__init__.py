@@ -7,11 +7,13 @@ the rest of the project uses are re-exported here.
 
 from analytics.store.connection import (
     DEFAULT_LOCK_TIMEOUT,
+    REJECTED_VALUE_ERRORS,
     STORAGE_COMPATIBILITY,
     Connection,
     DatabaseBusy,
     DatabaseMissing,
     QueryError,
+    StorageIOError,
     connect,
     retry_on_lock,
     run_query,
@@ -35,6 +37,8 @@ __all__ = [
     "DatabaseBusy",
     "DatabaseMissing",
     "QueryError",
+    "REJECTED_VALUE_ERRORS",
+    "StorageIOError",
     "connect",
     "load_states",
     "mentions_table",

@@ -25,6 +25,15 @@ T = TypeVar("T")
 # file, so only the store needs the driver.
 Connection = duckdb.DuckDBPyConnection
 QueryError = duckdb.Error
+# The file could not be read or written (a full or failing disk), as the driver reports it.
+StorageIOError = duckdb.IOException
+# The database refused a value of the batch itself (not the storage's fault).
+REJECTED_VALUE_ERRORS: tuple[type[Exception], ...] = (
+    duckdb.ConstraintException,
+    duckdb.ConversionException,
+    duckdb.OutOfRangeException,
+    duckdb.TypeMismatchException,
+)
 
 # Files are written in a storage format the released duckdb CLI (1.4 LTS and 1.5) reads;
 # duckdb 2.0's own default format is unreadable to them.

@@ -9,7 +9,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from analytics.queries.events import Event
+from analytics.core.events import Event
 from dashboard.charts.palette import MUTED
 
 # How an event's moment is drawn, on a time axis and on a days-since axis alike.

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from analytics.queries.events import Event
+from analytics.core.events import Event
 from analytics.queries.explore import EntityOption
 
 # (primary, secondary) per show id; other shows take the fallback pairs in order.

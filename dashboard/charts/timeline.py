@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from analytics.queries.events import Event
+from analytics.core.events import Event
 from dashboard.charts.events import EVENT_RULE, event_layers
 from dashboard.charts.layout import legend, titled, utc_axis, when
 from dashboard.charts.palette import MUTED, Palette

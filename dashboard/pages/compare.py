@@ -8,7 +8,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from analytics.queries.events import Event
+from analytics.core.events import Event
 from dashboard import charts
 from dashboard.data import (
     MAX_PREMIERES,

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from analytics.core.config import CONFIG_ENV
+from analytics.core import CONFIG_ENV
 from fanpulse.cli import alerts, collect, data, database, demo, serve
 from fanpulse.cli.common import state
 from fanpulse.logs import setup_logging

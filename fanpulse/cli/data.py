@@ -112,7 +112,7 @@ def trends(
     days: Annotated[int, typer.Option(min=1, max=3650, help="Length of the period.")] = 30,
 ) -> None:
     """Headline figures for one entity over the last N days, against the N days before."""
-    from analytics.queries.events import load_events
+    from analytics.core.events import load_events
     from analytics.queries.headline import UnknownEntity, headline
     from analytics.store import connect
     from fanpulse.reports.headline import print_headline

@@ -15,7 +15,7 @@ def dashboard(
     address: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
 ) -> None:
     """Serve the dashboard (Streamlit) on the configured port."""
-    from analytics.core.config import CONFIG_ENV
+    from analytics.core import CONFIG_ENV
     from fanpulse.processes import dashboard_command
 
     with user_errors():

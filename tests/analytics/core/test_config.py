@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from analytics.core.config import (
-    MIN_INTERVAL_ENV,
-    ConfigError,
-    load_config,
-    parse_duration,
-    parse_size,
-)
+from analytics.core.config import MIN_INTERVAL_ENV, ConfigError, load_config
+from analytics.core.units import parse_duration, parse_size
 from collector.sources import build_sources
 from tests.conftest import REPO, write_config
 from tests.e2e.test_cli import FANPULSE
@@ -250,3 +246,37 @@ def test_cli_meets_a_bad_interval_with_one_line_and_exit_2(tmp_path: Path, inter
             f"config error: {path}: sources[0] (a).interval: '{interval}' is too "
             + ("short: at least 10s" if interval == "1ms" else "long: at most 365d")
         ]
+
+
+def test_source_specs_list_enabled_sources_with_their_interval(tmp_path: Path) -> None:
+    feed = {"kind": "rss", "url": "http://127.0.0.1:9/feed.xml"}
+    path = write_config(
+        tmp_path,
+        [
+            {**feed, "name": "fast", "interval": "2m"},
+            {**feed, "name": "usual"},
+            {**feed, "name": "off", "enabled": False},
+        ],
+        collector={"default_interval": "45m"},
+    )
+    specs = load_config(path).source_specs()
+    assert [(s.name, s.kind, s.interval) for s in specs] == [
+        ("fast", "rss", timedelta(minutes=2)),
+        ("usual", "rss", timedelta(minutes=45)),
+    ]
+
+
+def test_the_watchlist_loads_without_the_config_module(tmp_path: Path) -> None:
+    # The watchlist is read by the config, so it must not need the config back.
+    watchlist = tmp_path / "watchlist.toml"
+    watchlist.write_text(SMALL_WATCHLIST, encoding="utf-8")
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from analytics.core.watchlist import load_watchlist\n"
+        f"load_watchlist(Path({str(watchlist)!r}))\n"
+        "assert 'analytics.core.config' not in sys.modules, 'watchlist imported the config'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=False
+    )
+    assert result.returncode == 0, result.stderr

@@ -9,11 +9,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from analytics.core.config import ConfigError
+from analytics.core.errors import ConfigError
+from analytics.core.events import Event, load_events
 from analytics.core.filters import Filters
 from analytics.core.models import Entity
 from analytics.core.watchlist import load_watchlist
-from analytics.queries.events import Event, days_since_release, event_lift, event_lifts, load_events
+from analytics.queries.events import days_since_release, event_lift, event_lifts
 from analytics.store import connect, prepare_database
 from tests.conftest import REPO
 

@@ -11,8 +11,8 @@ import pyarrow as pa
 import pytest
 
 from analytics.core.config import load_config
-from analytics.core.models import RunBatch, RunRecord, SourceState
-from analytics.queries.health import SourceSpec, source_health
+from analytics.core.models import RunBatch, RunRecord, SourceSpec, SourceState
+from analytics.queries.health import source_health
 from analytics.store import connect, prepare_database, save_state
 from collector.spool import Spool
 from tests.e2e.test_cli import fanpulse

@@ -1,0 +1,5 @@
+count(*) AS posts,
+    avg(s.sentiment) AS avg_sentiment,
+    count(*) FILTER (WHERE s.sentiment_label = 'positive') AS positive,
+    count(*) FILTER (WHERE s.sentiment_label = 'neutral') AS neutral,
+    count(*) FILTER (WHERE s.sentiment_label = 'negative') AS negative

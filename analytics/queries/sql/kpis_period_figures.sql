@@ -1,0 +1,10 @@
+-- Headline figures of the selected posts.
+WITH selected AS (SELECT * FROM posts p WHERE {{filters}}),
+by_source AS (
+    SELECT source, count(*) AS n FROM selected GROUP BY source ORDER BY n DESC, source LIMIT 1
+)
+SELECT count(*), count(DISTINCT author), avg(sentiment),
+       avg(CASE WHEN sentiment_label = 'positive' THEN 1.0 ELSE 0.0 END),
+       avg(CASE WHEN sentiment_label = 'negative' THEN 1.0 ELSE 0.0 END),
+       (SELECT source FROM by_source), (SELECT n FROM by_source)
+FROM selected

@@ -1,0 +1,36 @@
+-- Posts and sentiment per bucket and entity, gaps filled with zero posts.
+-- Series are the chosen entities ($entity_ids), else those of $kinds, else all; they are
+-- restricted directly on mentions, so {{filters}} leaves out its own entity condition.
+WITH series AS (
+    SELECT entity_id, name FROM entities
+    WHERE CASE
+        WHEN len($entity_ids) > 0 THEN list_contains($entity_ids, entity_id)
+        WHEN len($kinds) > 0 THEN list_contains($kinds, kind)
+        ELSE TRUE
+    END
+),
+scoped AS (
+    SELECT p.post_id, date_trunc({{bucket}}, timezone('UTC', p.created_at)) AS b,
+           p.sentiment, p.sentiment_label
+    FROM posts p WHERE {{filters}}
+),
+counts AS (
+    SELECT m.entity_id, s.b, {{_timeseries_measures}}
+    FROM scoped s JOIN mentions m USING (post_id)
+    WHERE m.entity_id IN (SELECT entity_id FROM series)
+    GROUP BY ALL
+),
+keys AS (
+    SELECT k.entity_id, k.name, coalesce(sum(c.posts), 0) AS total
+    FROM series k LEFT JOIN counts c USING (entity_id)
+    GROUP BY ALL
+    -- Chosen entities keep a zero series; otherwise only entities with posts are shown.
+    HAVING len($entity_ids) > 0 OR total > 0
+    ORDER BY total DESC, k.entity_id
+    LIMIT $top
+),
+grid AS ({{_timeseries_grid}})
+SELECT timezone('UTC', g.b) AS bucket, k.entity_id, k.name, {{_timeseries_filled}}
+FROM keys k CROSS JOIN grid g
+LEFT JOIN counts c ON c.entity_id = k.entity_id AND c.b = g.b
+ORDER BY k.entity_id, bucket
