@@ -13,14 +13,9 @@ from datetime import timedelta
 
 from pydantic import ConfigDict, Field, ValidationError, field_validator
 
-from analytics.core.config import (
-    AppConfig,
-    CollectorSection,
-    ConfigError,
-    Duration,
-    Size,
-    config_error,
-)
+from analytics.core.config import AppConfig, CollectorSection
+from analytics.core.errors import ConfigError, config_error
+from analytics.core.units import Duration, Size
 
 
 class CollectorConfig(CollectorSection):

@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from analytics.core.config import ConfigError
+from analytics.core.errors import ConfigError
 from analytics.core.events import Event, load_events
 from analytics.core.filters import Filters
 from analytics.core.models import SourceSpec

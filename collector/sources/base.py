@@ -19,7 +19,8 @@ from typing import Any, ClassVar, ParamSpec, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from analytics.core.config import ConfigError, SourceEntry, config_error
+from analytics.core.config import SourceEntry
+from analytics.core.errors import ConfigError, config_error
 from analytics.core.models import Attention, Post, SourceState
 from analytics.core.post_ids import feed_post_id
 from collector.http import Fetcher, FetchError

@@ -53,7 +53,7 @@ def load() -> AppConfig:
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Problems a user can fix: one clear line on stderr and a distinct exit status."""
-    from analytics.core.config import ConfigError
+    from analytics.core.errors import ConfigError
     from analytics.store import DatabaseBusy, DatabaseMissing
     from analytics.store.damage import DatabaseDamaged
 

@@ -2,14 +2,7 @@
 -- buckets (see analytics/queries/spikes.py). {{filters}} is widened back to the history
 -- ($start) and leaves out its entity condition: series are $entity_ids, else those of
 -- $kinds, else every entity.
-WITH series AS (
-    SELECT entity_id, name FROM entities
-    WHERE CASE
-        WHEN len($entity_ids) > 0 THEN list_contains($entity_ids, entity_id)
-        WHEN len($kinds) > 0 THEN list_contains($kinds, kind)
-        ELSE TRUE
-    END
-),
+WITH {{_series}},
 scoped AS (
     SELECT p.post_id, date_trunc({{bucket}}, timezone('UTC', p.created_at)) AS b
     FROM posts p WHERE {{filters}}

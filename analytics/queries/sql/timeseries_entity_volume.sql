@@ -1,14 +1,7 @@
 -- Posts and sentiment per bucket and entity, gaps filled with zero posts.
 -- Series are the chosen entities ($entity_ids), else those of $kinds, else all; they are
 -- restricted directly on mentions, so {{filters}} leaves out its own entity condition.
-WITH series AS (
-    SELECT entity_id, name FROM entities
-    WHERE CASE
-        WHEN len($entity_ids) > 0 THEN list_contains($entity_ids, entity_id)
-        WHEN len($kinds) > 0 THEN list_contains($kinds, kind)
-        ELSE TRUE
-    END
-),
+WITH {{_series}},
 scoped AS (
     SELECT p.post_id, date_trunc({{bucket}}, timezone('UTC', p.created_at)) AS b,
            p.sentiment, p.sentiment_label

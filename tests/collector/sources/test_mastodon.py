@@ -157,7 +157,7 @@ def test_a_closed_tag_feed_is_reported_and_others_carry_on(
 
 
 def test_mastodon_settings_are_validated(tmp_path: Path, make_config: Callable[..., Path]) -> None:
-    from analytics.core.config import ConfigError
+    from analytics.core.errors import ConfigError
     from collector.sources import build_sources
 
     config = make_config([{"kind": "mastodon", "name": "m", "tags": ["#ok", "not ok"]}])

@@ -84,7 +84,7 @@ def test_unknown_article_is_a_clear_error(
 
 
 def test_articles_must_name_watchlist_entities(make_config: Callable[..., Path]) -> None:
-    from analytics.core.config import ConfigError
+    from analytics.core.errors import ConfigError
     from collector.sources import build_sources
 
     config = make_config(
