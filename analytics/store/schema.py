@@ -205,6 +205,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "feed post ids: a guid unique only within its feed is qualified by the feed's URL",
         (_qualify_feed_ids,),
     ),
+    Migration(9, "views: source_health counts each channel's own posts", ()),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
