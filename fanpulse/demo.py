@@ -192,17 +192,26 @@ def _show_starts(premieres: list[Premiere]) -> dict[str, date]:
     return starts
 
 
-def _plan(config: AppConfig, posts: int, start: date, end: date, rng: random.Random) -> pa.Table:
-    """How many posts each stream gets on each day, summing to ``posts``."""
+def _plan(
+    config: AppConfig, posts: int, start: date, cutoff: datetime, rng: random.Random
+) -> pa.Table:
+    """How many posts each stream gets on each day up to ``cutoff``, summing to ``posts``."""
     premieres = _premieres(config)
     starts = _show_starts(premieres)
+    end = cutoff.date()
     trailer_day = end - timedelta(days=12)
     weights: list[tuple[date, str, float]] = []
     day = start
     while day <= end:
+        # The last day is cut short: it gets the share of a day's posts written before the
+        # cutoff, which is elapsed² under the evening-skewed time of day (see _POSTS_SQL).
+        scale = _elapsed_share(cutoff) ** 2 if day == end else 1.0
         for show in config.watchlist.shows:
             first = starts.get(show.id, start)  # before it, a show is a rumour
-            weights.extend(_day_weights(day, show.id, first, premieres, trailer_day, rng))
+            weights.extend(
+                (d, stream, w * scale)
+                for d, stream, w in _day_weights(day, show.id, first, premieres, trailer_day, rng)
+            )
         day += timedelta(days=1)
     counts = _largest_remainder([w for _, _, w in weights], posts)
     return pa.table(
@@ -213,6 +222,12 @@ def _plan(config: AppConfig, posts: int, start: date, end: date, rng: random.Ran
             "n": pa.array(counts, pa.int64()),
         }
     )
+
+
+def _elapsed_share(cutoff: datetime) -> float:
+    """The share of its UTC day that has passed at ``cutoff``."""
+    midnight = datetime.combine(cutoff.date(), datetime.min.time(), UTC)
+    return (cutoff - midnight).total_seconds() / 86400
 
 
 def _day_weights(
@@ -332,8 +347,10 @@ _POSTS_SQL = """
 WITH timed AS (
     SELECT *,
            -- Evenings are busiest: the square root skews the time of day towards its end.
-           least(CAST(day AS TIMESTAMPTZ) + to_seconds(CAST(floor(86399 * sqrt(u1)) AS BIGINT)),
-                 CAST(? AS TIMESTAMPTZ) - INTERVAL 1 MINUTE) AS created,
+           -- The cutoff's day is cut short, so its posts spread over the hours before it.
+           CAST(day AS TIMESTAMPTZ) + to_seconds(CAST(floor(sqrt(u1) * least(86399,
+               epoch(CAST(? AS TIMESTAMPTZ)) - epoch(CAST(day AS TIMESTAMPTZ)))) AS BIGINT))
+               AS created,
            -- A log-normal multiplier (Box-Muller) gives engagement its long tail.
            exp(sqrt(-2 * ln(u2 + 1e-9)) * cos(2 * pi() * u3)) AS spread
     FROM demo_chunk
@@ -345,8 +362,9 @@ SELECT source || ':demo-' || seq AS post_id, source, source_name,
                                       'Netflix Tudum'])[1 + CAST(floor(u4 * 5) AS INTEGER)]
             ELSE 'fan_' || CAST(floor(pow(u4, 2.5) * 30000) AS INTEGER) END AS author,
        title, body AS text, lang, created AS created_at,
-       least(created + to_seconds(CAST(60 + floor(u4 * 3540) AS BIGINT)),
-             CAST(? AS TIMESTAMPTZ)) AS collected_at,
+       -- Collected a minute to an hour later; a post of the last hour, some time before the end.
+       created + to_seconds(CAST(floor(least(60 + u4 * 3540,
+           u4 * (epoch(CAST(? AS TIMESTAMPTZ)) - epoch(created)))) AS BIGINT)) AS collected_at,
        CASE source WHEN 'rss' THEN NULL
                    WHEN 'youtube' THEN CAST(floor(4 * pow(spread, 1.6)) AS BIGINT)
                    ELSE CAST(floor(6 * pow(spread, 1.4)) AS BIGINT) END AS likes,
@@ -392,7 +410,9 @@ def build_demo(
         stale.unlink(missing_ok=True)
     prepare_database(path, config.watchlist.entities())
     texts, text_mentions = _text_tables(config, _texts(config, rng))
-    plan = _plan(config, posts, start, end.date(), rng)
+    # Posts are written up to a minute before the build, so each is collected before it.
+    cutoff = end - timedelta(minutes=1)
+    plan = _plan(config, posts, start, cutoff, rng)
     with connect(path) as con:
         con.register("demo_texts_raw", texts)
         con.register("demo_text_mentions", text_mentions)
@@ -421,7 +441,7 @@ def build_demo(
             high = min(total, low + CHUNK)
             with transaction(con):
                 con.execute(_CHUNK_SQL, [seed] * 6 + [low, high])
-                insert_posts_from(con, con.sql(_POSTS_SQL, params=[end, end]))
+                insert_posts_from(con, con.sql(_POSTS_SQL, params=[cutoff, end]))
                 insert_mentions_from(con, con.sql(_MENTIONS_SQL))
             if progress:
                 progress(high, total)

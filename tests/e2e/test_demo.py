@@ -99,6 +99,30 @@ def test_it_looks_like_the_fandoms_it_follows(demo: tuple[AppConfig, Path]) -> N
     assert one(path, "SELECT count(*) FROM source_state WHERE consecutive_failures > 0") == 1
 
 
+def test_the_last_hours_are_spread_out_not_piled_on_the_build_instant(
+    demo: tuple[AppConfig, Path],
+) -> None:
+    _, path = demo
+    # Every post was written and collected before the build, none at or after it.
+    assert one(path, "SELECT max(created_at) FROM posts") < END  # type: ignore[operator]
+    assert one(path, "SELECT max(collected_at) FROM posts") <= END  # type: ignore[operator]
+    assert one(path, "SELECT count(*) FROM posts WHERE collected_at < created_at") == 0
+    for column in ("created_at", "collected_at"):
+        busiest = run_query(
+            path,
+            f"SELECT {column}, count(*) AS n FROM posts "
+            f"WHERE {column} >= ? GROUP BY 1 ORDER BY n DESC LIMIT 1",
+            [END - timedelta(days=1)],
+        )[1]
+        assert busiest[0][1] <= 3, (column, busiest)
+    # The last day is a partial day: its volume before noon is well below a full day's.
+    midnight = END.replace(hour=0)
+    count_between = "SELECT count(*) FROM posts WHERE created_at >= ? AND created_at < ?"
+    last_day = run_query(path, count_between, [midnight, END])[1][0][0]
+    day_before = run_query(path, count_between, [midnight - timedelta(days=1), midnight])[1][0][0]
+    assert 0 < last_day < day_before
+
+
 def test_it_never_overwrites_without_being_asked(
     demo: tuple[AppConfig, Path], tmp_path: Path
 ) -> None:
