@@ -8,7 +8,7 @@ go into ``st.session_state`` for the pages to read.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import streamlit as st
@@ -17,6 +17,7 @@ from analytics.core.config import AppConfig
 from analytics.core.events import Event
 from analytics.core.filters import Filters
 from analytics.core.models import SourceSpec
+from analytics.core.periods import Period, last_days, period_of
 from analytics.queries.explore import EntityOption, Facets
 from dashboard.charts import Palette
 from dashboard.data import load_event_list
@@ -69,11 +70,7 @@ class Context:
     def describe(self) -> str:
         """The filters in words, for the caption under each page's title."""
         start, end = self.filters.start, self.filters.end
-        period = (
-            f"{start:%d %b %Y} – {end - timedelta(days=1):%d %b %Y} (UTC)"
-            if start and end
-            else "all time"
-        )
+        period = period_of(start, end).label() if start and end else "all time"
         names = [self.entities[e].name for e in self.filters.entity_ids if e in self.entities]
         about = ", ".join(names) if names else "everything watched"
         sources = ", ".join(SOURCE_LABELS.get(s, s) for s in self.filters.sources)
@@ -118,10 +115,13 @@ def _day(moment: datetime | None, fallback: date) -> date:
 
 
 def default_period(facets: Facets, today: date) -> tuple[date, date]:
-    """The last 30 days of the data: up to its newest post, never before its first."""
+    """The last 30 days (the rule of :func:`last_days`, as `fanpulse trends --days 30`) up to
+    the newest post's day, so an idle database still opens on its data; never before the
+    first post."""
     last = min(_day(facets.last_post_at, today), today)
     first = _day(facets.first_post_at, last)
-    return max(first, last - timedelta(days=DEFAULT_DAYS - 1)), last
+    period = last_days(DEFAULT_DAYS, datetime.combine(last, datetime.min.time(), tzinfo=UTC))
+    return max(first, period.first), period.last
 
 
 def _period(value: object, fallback: tuple[date, date]) -> tuple[date, date]:
@@ -152,7 +152,8 @@ def sidebar_filters(facets: Facets) -> Filters:
             max_value=highest,
             key="filter_period",
         )
-        first, last = _period(picked, default)
+        period = Period(*_period(picked, default))
+        st.caption(period.label())  # the period as the CLI prints it
         entity_ids = st.multiselect(
             "Shows, cast and themes",
             options=list(labels),
@@ -170,8 +171,8 @@ def sidebar_filters(facets: Facets) -> Filters:
         )
         st.button("Reset filters", on_click=_reset, icon=":material/restart_alt:")
     return Filters(
-        start=datetime.combine(first, time(), tzinfo=UTC),
-        end=datetime.combine(last + timedelta(days=1), time(), tzinfo=UTC),
+        start=period.start,
+        end=period.end,
         entity_ids=tuple(entity_ids),
         sources=tuple(sources),
     )

@@ -9,11 +9,12 @@ attention the wider public paid (Wikipedia page views).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pandas as pd
 
 from analytics.core.filters import Filters
+from analytics.core.periods import Period, last_days
 from analytics.queries.attention import attention_vs_chatter
 from analytics.queries.events import Event, event_lifts
 from analytics.queries.kpis import Kpis, kpis
@@ -30,8 +31,7 @@ class Headline:
     entity_id: str
     name: str
     kind: str
-    start: datetime
-    end: datetime
+    period: Period  # the last N days by the one shared rule (analytics.core.periods)
     kpis: Kpis
     share_of_voice: pd.DataFrame  # among entities of the same kind (and show, for cast)
     spikes: list[Spike]
@@ -42,6 +42,14 @@ class Headline:
     pageviews_previous: float | None
     top_posts: pd.DataFrame
     sources: pd.DataFrame
+
+    @property
+    def start(self) -> datetime:
+        return self.period.start
+
+    @property
+    def end(self) -> datetime:
+        return self.period.end
 
 
 class UnknownEntity(LookupError):
@@ -75,8 +83,9 @@ def headline(
     now: datetime | None = None,
 ) -> Headline:
     name, kind, show_id = _entity(con, entity_id)
-    end = now or datetime.now(UTC)
-    start = end - timedelta(days=days)
+    now = now or datetime.now(UTC)
+    period = last_days(days, now)
+    start, end = period.start, period.end
     about = Filters(start=start, end=end, entity_ids=(entity_id,))
     compared_kind = kind if kind in ("show", "person", "character", "ship") else "show"
     voice = share_of_voice(
@@ -90,14 +99,13 @@ def headline(
     ]
     lifts = pd.DataFrame()
     if relevant_events:
-        lifts = event_lifts(con, relevant_events, now=end)
+        lifts = event_lifts(con, relevant_events, now=now)
         lifts.insert(1, "event_name", [e.name for e in relevant_events])  # same order
     return Headline(
         entity_id=entity_id,
         name=name,
         kind=kind,
-        start=start,
-        end=end,
+        period=period,
         kpis=kpis(con, about),
         share_of_voice=voice,
         spikes=detect_spikes(con, about, bucket="day"),

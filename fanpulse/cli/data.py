@@ -12,6 +12,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from analytics.core.periods import last_days
 from fanpulse.cli.common import console, errors, load, progress_bar, user_errors
 
 
@@ -109,7 +110,10 @@ def trends(
     entity: Annotated[
         str, typer.Option(help="Entity id, e.g. show:heartstopper or person:kit-connor.")
     ] = "show:heartstopper",
-    days: Annotated[int, typer.Option(min=1, max=3650, help="Length of the period.")] = 30,
+    days: Annotated[
+        int,
+        typer.Option(min=1, max=3650, help="The last N whole UTC days, today (so far) included."),
+    ] = 30,
 ) -> None:
     """Headline figures for one entity over the last N days, against the N days before."""
     from analytics.core.events import load_events
@@ -136,7 +140,8 @@ def trends(
 def _period(
     since: str | None, until: str | None, days: int | None
 ) -> tuple[datetime | None, datetime | None]:
-    """--since/--until dates (UTC, until exclusive) or --days back from now."""
+    """--since/--until dates (UTC, until exclusive), or --days: the last N whole UTC days
+    (today included, as `trends` and the dashboard count them) or the N days before --until."""
 
     def parse(value: str, option: str) -> datetime:
         try:
@@ -149,8 +154,10 @@ def _period(
 
     start = parse(since, "--since") if since else None
     end = parse(until, "--until") if until else None
-    if days is not None:
-        end = end or datetime.now(UTC)
+    if days is not None and end is None:
+        period = last_days(days, datetime.now(UTC))
+        start, end = period.start, period.end
+    elif days is not None and end is not None:
         start = end - timedelta(days=days)
     return start, end
 

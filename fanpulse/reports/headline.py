@@ -154,10 +154,8 @@ def _print_top_posts(console: Console, top_posts: pd.DataFrame) -> None:
 
 
 def print_headline(console: Console, h: Headline) -> None:
-    days = round((h.end - h.start).total_seconds() / 86400)
     console.print(
-        f"[bold]{escape(h.name)}[/] ({h.entity_id}) — last {days} days, "
-        f"{h.start:%Y-%m-%d} to {h.end:%Y-%m-%d} UTC"
+        f"[bold]{escape(h.name)}[/] ({h.entity_id}) — last {h.period.days} days, {h.period.label()}"
     )
     console.print(_figures(h))
     voice = _share_of_voice(h)
