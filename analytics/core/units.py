@@ -65,17 +65,9 @@ def parse_size(value: Any) -> int:
     return size
 
 
-def parse_optional_duration(value: Any) -> timedelta | None:
-    """A duration, or ``"off"`` for a periodic job that should not run."""
-    if is_off(value):
-        return None
-    return parse_duration(value)
-
-
 def is_off(value: Any) -> bool:
     return isinstance(value, str) and value.strip().lower() in ("off", "never")
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
-OptionalDuration = Annotated[timedelta | None, BeforeValidator(parse_optional_duration)]
 Size = Annotated[int, BeforeValidator(parse_size)]

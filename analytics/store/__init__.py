@@ -26,8 +26,8 @@ from analytics.store.write import (
     posts_table,
     prepare_database,
     save_batches,
-    save_state,
     store_batches,
+    upsert_states,
 )
 
 __all__ = [
@@ -48,7 +48,7 @@ __all__ = [
     "run_query",
     "run_query_arrow",
     "save_batches",
-    "save_state",
     "store_batches",
+    "upsert_states",
     "transaction",
 ]

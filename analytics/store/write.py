@@ -310,10 +310,6 @@ def upsert_states(con: duckdb.DuckDBPyConnection, states: Sequence[SourceState])
     con.unregister("incoming_states")
 
 
-def save_state(con: duckdb.DuckDBPyConnection, state: SourceState) -> None:
-    upsert_states(con, [state])
-
-
 # Bulk loads of rows built inside DuckDB (the demo's generator): plain inserts into a new
 # file, no conflict handling, so millions of rows go in at the speed of one INSERT … SELECT.
 

@@ -13,7 +13,7 @@ import pytest
 from analytics.core.config import load_config
 from analytics.core.models import RunBatch, RunRecord, SourceSpec, SourceState
 from analytics.queries.health import source_health
-from analytics.store import connect, prepare_database, save_state
+from analytics.store import connect, prepare_database, upsert_states
 from collector.spool import Spool
 from tests.e2e.test_cli import fanpulse
 
@@ -96,7 +96,7 @@ def store_history(db: Path, batches: list[RunBatch], states: list[SourceState]) 
             " status, fetched, inserted, off_topic) SELECT * FROM incoming_runs"
         )
         for s in states:
-            save_state(con, s)
+            upsert_states(con, [s])
 
 
 @pytest.fixture
@@ -179,8 +179,8 @@ def test_status_command_exits_1_and_names_the_unhealthy_source(
     )
     prepare_database(config.database_path, config.watchlist.entities())
     with connect(config.database_path) as con:
-        save_state(con, good)
-        save_state(con, bad)
+        upsert_states(con, [good])
+        upsert_states(con, [bad])
     result = fanpulse(config_path, "status")
     assert result.returncode == 1, result.stderr
     assert "failing" in result.stdout and "cannot connect to 127.0.0.1" in result.stdout
@@ -217,9 +217,9 @@ def test_stalled_means_more_than_twice_the_interval_past_due_counting_spooled_st
 
     prepare_database(config.database_path, config.watchlist.entities())
     with connect(config.database_path) as con:
-        save_state(con, due("late", now - 110 * timedelta(minutes=1)))  # < 2 intervals
-        save_state(con, due("very-late", now - 130 * timedelta(minutes=1)))  # > 2 intervals
-        save_state(con, due("spooled", now - 5 * HOUR))
+        upsert_states(con, [due("late", now - 110 * timedelta(minutes=1))])  # < 2 intervals
+        upsert_states(con, [due("very-late", now - 130 * timedelta(minutes=1))])  # > 2 intervals
+        upsert_states(con, [due("spooled", now - 5 * HOUR)])
     # The spool holds a newer state for "spooled": its batch waits there, it is not stalled.
     batch = run("spooled", now, 0)
     batch.states.append(due("spooled", now + HOUR))
