@@ -377,7 +377,8 @@ SELECT source || ':demo-' || seq AS post_id, source, source_name,
        vader AS vader_compound, sentiment, label AS sentiment_label,
        version AS sentiment_version, content_hash, post_kind,
        CASE WHEN post_kind = 'video' THEN CAST(floor(20000 * pow(spread, 2.5)) AS BIGINT)
-            ELSE NULL END AS views
+            ELSE NULL END AS views,
+       source || ':demo-' || seq AS story_id
 FROM timed
 """
 

@@ -206,6 +206,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         (_qualify_feed_ids,),
     ),
     Migration(9, "views: source_health counts each channel's own posts", ()),
+    Migration(
+        10,
+        "posts.story_id: copies of one story share the id of its first stored copy",
+        (
+            "ALTER TABLE posts ADD COLUMN story_id VARCHAR",
+            "UPDATE posts SET story_id = post_id",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -73,6 +73,7 @@ _POST_SCHEMA = pa.schema(
         ("content_hash", pa.string()),
         ("post_kind", pa.string()),
         ("views", pa.int64()),
+        ("story_id", pa.string()),
     ]
 )
 POST_COLUMNS: tuple[str, ...] = tuple(_POST_SCHEMA.names)
@@ -98,6 +99,7 @@ def posts_table(scored: Sequence[ScoredPost], collected_at: datetime) -> pa.Tabl
         columns["content_hash"].append(item.content_hash)
         columns["post_kind"].append(post.post_kind)
         columns["views"].append(post.views)
+        columns["story_id"].append(post.post_id)  # its own story until linked to another
     return pa.table(columns, schema=_POST_SCHEMA)
 
 
