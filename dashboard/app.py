@@ -16,7 +16,7 @@ from analytics.store import DatabaseBusy, DatabaseMissing
 from analytics.store.damage import DatabaseDamaged
 from dashboard import damaged, first_run
 from dashboard.data import load_facets, load_health
-from dashboard.state import Context, page_to_resume, remember, sidebar_filters
+from dashboard.state import Context, chosen_unit, page_to_resume, remember, sidebar_filters
 
 # (section, file, title, icon); the first page is the default one.
 PAGE_FILES = [
@@ -81,7 +81,16 @@ if resume is not None:
     st.switch_page(resume)
 
 filters = sidebar_filters(facets)
-remember(Context(config=config, database=database, facets=facets, filters=filters, specs=specs))
+remember(
+    Context(
+        config=config,
+        database=database,
+        facets=facets,
+        filters=filters,
+        specs=specs,
+        unit=chosen_unit(),
+    )
+)
 st.sidebar.caption(
     f"Posts up to {facets.last_post_at:%d %b %Y %H:%M} UTC. Figures refresh every minute."
 )

@@ -28,7 +28,7 @@ from analytics.queries.attention import attention_correlation, attention_vs_chat
 from analytics.queries.events import days_since_release
 from analytics.queries.explore import Facets, count_posts, facets, search_posts
 from analytics.queries.health import SourceHealth, source_health
-from analytics.queries.kpis import Kpis, kpis
+from analytics.queries.kpis import Kpis, PeriodFigures, kpis, period_figures
 from analytics.queries.share_of_voice import share_of_voice
 from analytics.queries.spreadsheet import write_csv
 from analytics.queries.terms import trending_terms
@@ -138,6 +138,7 @@ class CompareData:
     shows_trend: pd.DataFrame  # share per bucket: bucket, name, mentions, share_pct
     cast: pd.DataFrame  # share of voice between cast members
     sentiment: pd.DataFrame  # per show: posts, positive, neutral, negative, avg_sentiment
+    everything: PeriodFigures  # the compared posts once each: what the shows add up to
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -146,8 +147,12 @@ def load_compare(
     filters: Filters,
     shows: tuple[str, ...],
     cast: tuple[str, ...],
+    unit: str = "stories",
 ) -> CompareData:
-    """``shows`` and ``cast``: the entity ids compared (empty: every show / every person)."""
+    """``shows`` and ``cast``: the entity ids compared (empty: every show / every person).
+
+    ``unit``: "stories" (copies of one story once) or "posts" (every copy). A show's
+    figures include its cast, characters and ships."""
     bucket = bucket_for(filters)
     all_shows = dataclasses.replace(filters, entity_ids=())
     show_filters = dataclasses.replace(filters, entity_ids=shows)
@@ -158,17 +163,24 @@ def load_compare(
         by_show = volume_over_time(
             con, show_filters if shows else all_shows, bucket, kinds=("show",)
         )
-        cast_voice = share_of_voice(con, cast_filters, kind="person")
+        cast_voice = share_of_voice(
+            con,
+            cast_filters,
+            kind="person",
+            unit="posts" if unit == "posts" else "stories",
+        )
+        everything = period_figures(con, show_filters if shows else all_shows)
     totals = _sentiment_totals(by_show)
     voice = totals[["entity_id", "name"]].assign(
-        mentions=totals["posts"], share_pct=100 * totals["posts"] / max(totals["posts"].sum(), 1)
+        mentions=totals[unit], share_pct=100 * totals[unit] / max(totals[unit].sum(), 1)
     )
     return CompareData(
         bucket=bucket,
         shows=voice,
-        shows_trend=_shares(by_show),
+        shows_trend=_shares(by_show, unit),
         cast=cast_voice,
         sentiment=totals,
+        everything=everything,
     )
 
 
@@ -198,12 +210,13 @@ def load_premiere_curves(
         )
 
 
-def _shares(series: pd.DataFrame) -> pd.DataFrame:
-    """Each series' share of all series' posts per bucket: the share of voice over time
-    (as ``analytics.queries.share_of_voice``: posts mentioning each show, among the shows)."""
-    per_bucket = series.groupby("bucket")["posts"].transform("sum")
+def _shares(series: pd.DataFrame, unit: str = "stories") -> pd.DataFrame:
+    """Each series' share of all series' ``unit`` per bucket: the share of voice over time
+    (as ``analytics.queries.share_of_voice``: stories or posts about each show, among the
+    shows)."""
+    per_bucket = series.groupby("bucket")[unit].transform("sum")
     return series.assign(
-        mentions=series["posts"], share_pct=100 * series["posts"] / per_bucket.where(per_bucket > 0)
+        mentions=series[unit], share_pct=100 * series[unit] / per_bucket.where(per_bucket > 0)
     )
 
 
@@ -211,11 +224,13 @@ def _sentiment_totals(series: pd.DataFrame) -> pd.DataFrame:
     """Per-bucket counts from :func:`analytics.queries.timeseries.volume_over_time`, per series."""
     if series.empty:
         return pd.DataFrame(
-            columns=["entity_id", "name", "posts", "positive", "neutral", "negative"]
+            columns=["entity_id", "name", "posts", "stories", "positive", "neutral", "negative"]
         )
     weighted = series.assign(total=series["avg_sentiment"].fillna(0) * series["posts"])
+    # A story spanning two buckets counts in each: the buckets' stories add up to a little
+    # more than the period's, which is what the shares over time are made of.
     totals = weighted.groupby(["entity_id", "name"], as_index=False)[
-        ["posts", "positive", "neutral", "negative", "total"]
+        ["posts", "stories", "positive", "neutral", "negative", "total"]
     ].sum()
     totals["avg_sentiment"] = totals["total"] / totals["posts"].where(totals["posts"] > 0)
     return totals.drop(columns="total").sort_values("posts", ascending=False).reset_index(drop=True)

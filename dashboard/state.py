@@ -25,7 +25,13 @@ from dashboard.data import load_event_list
 DEFAULT_DAYS = 30
 CONTEXT_KEY = "fanpulse_context"
 RESUME_KEY = "fanpulse_resume_page"
-FILTER_KEYS = ("filter_period", "filter_entities", "filter_sources")
+FILTER_KEYS = ("filter_period", "filter_entities", "filter_sources", "filter_copies")
+# What volume counts: each story once (its copies, e.g. one article syndicated by three
+# feeds, share a posts.story_id), or every copy collected.
+UNIT_HELP = (
+    "Off: each story counts once, however many feeds carried a copy of it. On: every "
+    "post collected counts, copies included."
+)
 SOURCE_LABELS = {
     "rss": "News (RSS)",
     "reddit": "Reddit",
@@ -46,6 +52,11 @@ class Context:
     facets: Facets
     filters: Filters
     specs: tuple[SourceSpec, ...]
+    unit: str = "stories"  # "stories" (copies once) or "posts" (every copy)
+
+    @property
+    def unit_label(self) -> str:
+        return "posts (every copy)" if self.unit == "posts" else "stories"
 
     @property
     def entities(self) -> dict[str, EntityOption]:
@@ -74,7 +85,8 @@ class Context:
         names = [self.entities[e].name for e in self.filters.entity_ids if e in self.entities]
         about = ", ".join(names) if names else "everything watched"
         sources = ", ".join(SOURCE_LABELS.get(s, s) for s in self.filters.sources)
-        return f"{period} · {about} · {sources or 'all sources'}"
+        counted = "every copy counted" if self.unit == "posts" else "stories, copies once"
+        return f"{period} · {about} · {sources or 'all sources'} · {counted}"
 
 
 def context(page_file: str) -> Context:
@@ -160,7 +172,10 @@ def sidebar_filters(facets: Facets) -> Filters:
             format_func=lambda entity_id: labels.get(entity_id, entity_id),
             placeholder="Everything watched",
             key="filter_entities",
-            help="A post counts when it mentions any of them.",
+            help=(
+                "A post counts when it mentions any of them; a show counts the posts about "
+                "its cast, characters and ships too."
+            ),
         )
         sources = st.multiselect(
             "Sources",
@@ -169,6 +184,7 @@ def sidebar_filters(facets: Facets) -> Filters:
             placeholder="All sources",
             key="filter_sources",
         )
+        st.toggle("Count every copy", key="filter_copies", help=UNIT_HELP)
         st.button("Reset filters", on_click=_reset, icon=":material/restart_alt:")
     return Filters(
         start=period.start,
@@ -176,6 +192,11 @@ def sidebar_filters(facets: Facets) -> Filters:
         entity_ids=tuple(entity_ids),
         sources=tuple(sources),
     )
+
+
+def chosen_unit() -> str:
+    """ "posts" when the sidebar asks for every copy, else "stories"."""
+    return "posts" if st.session_state.get("filter_copies") else "stories"
 
 
 def _reset() -> None:

@@ -16,8 +16,10 @@ from datetime import datetime
 CONDITIONS: dict[str, str] = {
     "start": "p.created_at >= $start",
     "end": "p.created_at < $end",
+    # A show counts the posts about its cast, characters and ships too (view show_links).
     "entity_ids": (
-        "p.post_id IN (SELECT post_id FROM mentions WHERE list_contains($entity_ids, entity_id))"
+        "p.post_id IN (SELECT post_id FROM mentions WHERE list_contains($entity_ids, entity_id)"
+        " UNION ALL SELECT post_id FROM show_links WHERE list_contains($entity_ids, entity_id))"
     ),
     "source_names": "list_contains($source_names, p.source_name)",
     "sources": "list_contains($sources, p.source)",
@@ -31,7 +33,7 @@ class Filters:
 
     start: datetime | None = None  # inclusive, on posts.created_at
     end: datetime | None = None  # exclusive
-    entity_ids: tuple[str, ...] = ()  # a post counts if it mentions any of them
+    entity_ids: tuple[str, ...] = ()  # a post counts if it is about any of them (shows: with cast)
     source_names: tuple[str, ...] = ()  # configured source names (posts.source_name)
     sources: tuple[str, ...] = ()  # source kinds (posts.source): rss, reddit, …
     langs: tuple[str, ...] = field(default=())

@@ -40,6 +40,15 @@ class Entity:
     kind: str  # show | person | character | ship | theme
     name: str
     show_id: str | None  # the show it belongs to (first listed, for people in several)
+    # Every show it is listed under (a person may be in several); empty means just
+    # ``show_id``. Kept in the ``entity_shows`` table: show figures include their members.
+    shows: tuple[str, ...] = ()
+
+    def member_of(self) -> tuple[str, ...]:
+        """The slugs of the shows whose figures include this entity."""
+        if self.shows:
+            return self.shows
+        return (self.show_id,) if self.show_id else ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -88,11 +89,17 @@ class Watchlist(BaseModel):
     def entities(self) -> list[Entity]:
         """Every watched thing once, as stored in the ``entities`` table."""
         found: dict[str, Entity] = {}
+        shows_of: dict[str, list[str]] = {}
         for show in self.shows:
             found.setdefault(f"show:{show.id}", Entity(f"show:{show.id}", "show", show.name, None))
             for kind, item in show.members():
                 entity_id = f"{kind}:{item.id}"
                 found.setdefault(entity_id, Entity(entity_id, kind, item.name, show.id))
+                listed = shows_of.setdefault(entity_id, [])
+                if show.id not in listed:
+                    listed.append(show.id)
+        for entity_id, listed in shows_of.items():
+            found[entity_id] = dataclasses.replace(found[entity_id], shows=tuple(listed))
         for theme in self.themes:
             found.setdefault(
                 f"theme:{theme.id}", Entity(f"theme:{theme.id}", "theme", theme.name, None)

@@ -17,8 +17,8 @@ from analytics.core.filters import Filters
 from analytics.core.periods import Period, last_days
 from analytics.queries.attention import attention_vs_chatter
 from analytics.queries.events import Event, event_lifts
-from analytics.queries.kpis import Kpis, kpis
-from analytics.queries.share_of_voice import share_of_voice
+from analytics.queries.kpis import Kpis, PeriodFigures, kpis, period_figures
+from analytics.queries.share_of_voice import Unit, share_of_voice
 from analytics.queries.spikes import Spike, detect_spikes
 from analytics.queries.terms import trending_terms
 from analytics.queries.themes import theme_shares
@@ -32,8 +32,10 @@ class Headline:
     name: str
     kind: str
     period: Period  # the last N days by the one shared rule (analytics.core.periods)
-    kpis: Kpis
+    kpis: Kpis  # a show's include its cast, characters and ships
     share_of_voice: pd.DataFrame  # among entities of the same kind (and show, for cast)
+    everything: PeriodFigures  # all posts of the period, what the shows' shares add up to
+    unit: Unit  # what volume counts: stories (copies of one story once) or posts
     spikes: list[Spike]
     terms: pd.DataFrame
     themes: pd.DataFrame
@@ -81,6 +83,7 @@ def headline(
     *,
     events: list[Event] | None = None,
     now: datetime | None = None,
+    unit: Unit = "stories",
 ) -> Headline:
     name, kind, show_id = _entity(con, entity_id)
     now = now or datetime.now(UTC)
@@ -93,6 +96,7 @@ def headline(
         Filters(start=start, end=end),
         kind=compared_kind,  # type: ignore[arg-type]
         show_id=None if kind == "show" else show_id,
+        unit=unit,
     )
     relevant_events = [
         e for e in events or [] if entity_id in e.entities and start <= e.starts_at < end
@@ -108,6 +112,8 @@ def headline(
         period=period,
         kpis=kpis(con, about),
         share_of_voice=voice,
+        everything=period_figures(con, Filters(start=start, end=end)),
+        unit=unit,
         spikes=detect_spikes(con, about, bucket="day"),
         terms=trending_terms(con, about, limit=10),
         themes=theme_shares(con, about),

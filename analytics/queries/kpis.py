@@ -1,7 +1,8 @@
 """Headline figures for a period against the period just before it.
 
-The numbers a marketer reads first: how many posts, how they felt, where they came from,
-and how that moved since the previous period of the same length.
+The numbers a marketer reads first: how many stories and posts, how they felt, where they
+came from, and how that moved since the previous period of the same length. Stories count
+the copies of one story (posts sharing a ``story_id``) once; posts count every copy.
 """
 
 from __future__ import annotations
@@ -15,13 +16,39 @@ from analytics.store import Connection
 
 @dataclass(frozen=True, slots=True)
 class PeriodFigures:
-    posts: int
+    posts: int  # every copy
+    stories: int  # copies of one story counted once
     authors: int
     avg_sentiment: float | None
     positive_share: float | None  # of posts, 0..1
     negative_share: float | None
     top_source: str | None  # the source kind with the most posts
     top_source_share: float | None
+    # What the per-show figures add up to: each show counts the posts about it, its cast,
+    # characters and ships included, so a post about two shows counts twice and a post
+    # about no watched show not at all.
+    show_posts: int = 0  # posts summed over the shows
+    show_stories: int = 0
+    placed_posts: int = 0  # posts about at least one show
+    placed_stories: int = 0
+
+    def total(self, unit: str = "stories") -> int:
+        return self.posts if unit == "posts" else self.stories
+
+    def reconciliation(self, unit: str = "stories") -> str | None:
+        """One line on why the shows' figures do not add up to the total; None when they do."""
+        total = self.total(unit)
+        by_show = self.show_posts if unit == "posts" else self.show_stories
+        placed = self.placed_posts if unit == "posts" else self.placed_stories
+        if by_show == total:
+            return None
+        reasons = []
+        if by_show > placed:
+            reasons.append("a post about two shows counts for both")
+        if placed < total:
+            reasons.append(f"{total - placed:,} {unit} are about no watched show")
+        why = "; ".join(reasons)
+        return f"{why[0].upper()}{why[1:]}: {total:,} {unit}, {by_show:,} show mentions."
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +64,16 @@ class Kpis:
         return self.current.posts / self.previous.posts - 1
 
     @property
+    def stories_change(self) -> float | None:
+        """Relative change in stories; None when there was nothing before."""
+        if not self.previous.stories:
+            return None
+        return self.current.stories / self.previous.stories - 1
+
+    def change(self, unit: str = "stories") -> float | None:
+        return self.posts_change if unit == "posts" else self.stories_change
+
+    @property
     def sentiment_change(self) -> float | None:
         if self.current.avg_sentiment is None or self.previous.avg_sentiment is None:
             return None
@@ -46,15 +83,21 @@ class Kpis:
 def period_figures(con: Connection, filters: Filters) -> PeriodFigures:
     sql = load("kpis_period_figures", filters=filters.active())
     row = con.execute(sql.text, sql.bind(filters.params())).fetchall()[0]
-    posts, authors, avg_sentiment, positive, negative, top_source, top_n = row
+    (posts, stories, authors, avg_sentiment, positive, negative, top_source, top_n) = row[:8]
+    show_posts, show_stories, placed_posts, placed_stories = row[8:]
     return PeriodFigures(
         posts=int(posts),
+        stories=int(stories),
         authors=int(authors),
         avg_sentiment=avg_sentiment,
         positive_share=positive if posts else None,
         negative_share=negative if posts else None,
         top_source=top_source,
         top_source_share=(top_n / posts) if posts and top_n else None,
+        show_posts=int(show_posts),
+        show_stories=int(show_stories),
+        placed_posts=int(placed_posts or 0),
+        placed_stories=int(placed_stories or 0),
     )
 
 

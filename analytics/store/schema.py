@@ -140,6 +140,17 @@ _ALERTS = (
     """,
 )
 
+# Which shows each person, character and ship is listed under (a person may be in
+# several); synced from the watchlist by analytics.store.hierarchy. Shows are slugs, as in
+# entities.show_id. Filled for existing files when the collector next starts.
+_ENTITY_SHOWS = """
+    CREATE TABLE entity_shows (
+        entity_id VARCHAR NOT NULL,
+        show_id VARCHAR NOT NULL,
+        PRIMARY KEY (entity_id, show_id)
+    )
+"""
+
 
 def _qualify_feed_ids(con: duckdb.DuckDBPyConnection) -> None:
     """Give stored feed posts the ids the current rule gives them (analytics.core.post_ids).
@@ -212,6 +223,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         (
             "ALTER TABLE posts ADD COLUMN story_id VARCHAR",
             "UPDATE posts SET story_id = post_id",
+        ),
+    ),
+    Migration(
+        11,
+        "entity_shows and show_posts: show figures include cast, characters and ships; "
+        "views count stories beside posts",
+        (
+            _ENTITY_SHOWS,
+            # Until the collector next syncs the watchlist, each member's first show.
+            "INSERT INTO entity_shows SELECT entity_id, show_id FROM entities "
+            "WHERE show_id IS NOT NULL AND kind <> 'show'",
         ),
     ),
 )

@@ -41,7 +41,12 @@ def view_sql(name: str) -> str:
     return text
 
 
+# Views other views are built on: created before the rest.
+_FOUNDATIONS = ("show_links", "show_posts")
+
+
 def apply_views(con: duckdb.DuckDBPyConnection) -> None:
     """Create or replace every analyst view (inside the caller's transaction)."""
-    for name in view_names():
+    names = view_names()
+    for name in [*_FOUNDATIONS, *(n for n in names if n not in _FOUNDATIONS)]:
         con.execute(view_sql(name))

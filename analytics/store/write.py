@@ -17,13 +17,15 @@ import pyarrow as pa
 
 from analytics.core.models import Entity, RunBatch, RunRecord, ScoredPost, SourceState
 from analytics.store.connection import DEFAULT_LOCK_TIMEOUT, connect, transaction
+from analytics.store.hierarchy import sync_entity_shows
 from analytics.store.schema import migrate
 
 
 def prepare_database(
     path: Path | str, entities: Sequence[Entity], lock_timeout: float = DEFAULT_LOCK_TIMEOUT
 ) -> None:
-    """Create or upgrade the schema and bring ``entities`` in line with the watchlist.
+    """Create or upgrade the schema and bring ``entities`` (and the shows each is listed
+    under, ``entity_shows``) in line with the watchlist.
 
     Entities no longer in the watchlist stay (old mentions keep their names).
     """
@@ -47,6 +49,7 @@ def prepare_database(
                 """
             )
             con.unregister("incoming_entities")
+            sync_entity_shows(con, entities)
 
 
 _POST_SCHEMA = pa.schema(

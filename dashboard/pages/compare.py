@@ -60,7 +60,7 @@ def covered_premieres(ctx: Context, events: list[Event], shows: tuple[str, ...])
 shows, cast = compared(ctx)
 events, problem = ctx.events()
 premieres = covered_premieres(ctx, events, shows)
-data = load_compare(ctx.database, ctx.filters, shows, cast)
+data = load_compare(ctx.database, ctx.filters, shows, cast, ctx.unit)
 palette = ctx.palette
 
 if data.shows["mentions"].sum() == 0:
@@ -73,8 +73,18 @@ if data.shows["mentions"].sum() == 0:
 st.subheader("Share of voice")
 left, right = st.columns(2)
 left.altair_chart(
-    charts.share_bars(data.shows, title="Shows: mentions and share of voice", palette=palette),
+    charts.share_bars(
+        data.shows,
+        title=f"Shows, incl. cast and characters: {ctx.unit_label} and share of voice",
+        palette=palette,
+    ),
     width="stretch",
+)
+why = data.everything.reconciliation(ctx.unit)
+left.caption(
+    "Each show counts the posts about it, its cast, characters and ships included; a "
+    "person listed under several shows counts for the show the post names, or for each of "
+    "them when it names none." + (f" {why}" if why else "")
 )
 people = data.cast[data.cast["mentions"] > 0].head(CAST_BARS)
 show_of = {e.entity_id: f"show:{e.show_id}" for e in ctx.facets.entities if e.show_id}
@@ -87,7 +97,10 @@ if people.empty:
 else:
     right.altair_chart(
         charts.share_bars(
-            people, title="Cast: mentions and share of voice", palette=palette, by_show=True
+            people,
+            title=f"Cast: {ctx.unit_label} and share of voice",
+            palette=palette,
+            by_show=True,
         ),
         width="stretch",
     )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pandas as pd
 import streamlit as st
 
 from analytics.queries.health import UNHEALTHY
-from analytics.queries.kpis import Kpis
+from analytics.queries.kpis import Kpis, PeriodFigures
 from dashboard import charts
 from dashboard.data import clip, escape_markdown, load_overview
 from dashboard.state import SOURCE_LABELS, context
@@ -21,15 +22,25 @@ st.caption(escape_markdown(ctx.describe()))
 data = load_overview(ctx.database, ctx.filters, ctx.specs)
 
 
-def show_kpis(figures: Kpis, days: int) -> None:
+def show_kpis(figures: Kpis, days: int, unit: str) -> None:
     now, before = figures.current, figures.previous
     versus = f"vs the previous {days} days"
     columns = st.columns(4)
+    change = figures.change(unit)
+    counted = (
+        "Posts, every copy counted, "
+        if unit == "posts"
+        else "Stories (copies of one story, e.g. one article carried by several feeds, count once) "
+    )
     columns[0].metric(
         "Mentions",
-        f"{now.posts:,}",
-        delta=f"{figures.posts_change:+.0%}" if figures.posts_change is not None else None,
-        help=f"Posts in the period that mention anything selected ({versus}).",
+        f"{now.total(unit):,}",
+        delta=f"{change:+.0%}" if change is not None else None,
+        help=(
+            f"{counted}in the period that mention anything selected; a show includes its "
+            f"cast, characters and ships ({versus}). {now.posts:,} posts, {now.stories:,} "
+            "stories."
+        ),
     )
     columns[1].metric(
         "Average sentiment",
@@ -58,7 +69,24 @@ def show_kpis(figures: Kpis, days: int) -> None:
     )
 
 
-show_kpis(data.kpis, ctx.days)
+def reconcile(figures: PeriodFigures, volume: pd.DataFrame, unit: str, chosen: bool) -> str | None:
+    """One line on why the chart's lines do not add up to the Mentions total, if they don't."""
+    total = figures.total(unit)
+    summed = int(volume[unit].sum()) if not volume.empty else 0
+    if summed == total:
+        return None
+    if not chosen:
+        line = figures.reconciliation(unit)
+        shows = figures.show_posts if unit == "posts" else figures.show_stories
+        if line and summed == shows:
+            return line
+    return (
+        f"A post about several of the lines counts for each: {total:,} {unit}, "
+        f"{summed:,} summed over the lines."
+    )
+
+
+show_kpis(data.kpis, ctx.days, ctx.unit)
 
 unhealthy = [s for s in data.health if s.status in UNHEALTHY]
 if unhealthy:
@@ -84,12 +112,13 @@ else:
     palette = ctx.palette
     unit = {"hour": "hour", "day": "day", "week": "week"}[data.bucket]
     left, right = st.columns(2)
+    noun = "posts" if ctx.unit == "posts" else "stories"
     left.altair_chart(
         charts.over_time(
             data.volume,
-            value="posts",
-            value_title=f"Mentions per {unit}",
-            title=f"Volume: mentions per {unit}",
+            value=ctx.unit,
+            value_title=f"{noun.capitalize()} per {unit}",
+            title=f"Volume: {noun} per {unit}",
             bucket=data.bucket,
             palette=palette,
             events=marked,
@@ -116,7 +145,16 @@ else:
         width="stretch",
     )
 
-    notes = [f"Sentiment is drawn where a {unit} has at least {MIN_SENTIMENT_POSTS} posts."]
+    notes = [
+        "Each show's line includes its cast, characters and ships (e.g. Heartstopper, incl. "
+        "cast and characters)."
+        if not ctx.filters.entity_ids
+        else "A show's line includes its cast, characters and ships.",
+        f"Sentiment is drawn where a {unit} has at least {MIN_SENTIMENT_POSTS} posts.",
+    ]
+    why = reconcile(data.kpis.current, data.volume, ctx.unit, bool(ctx.filters.entity_ids))
+    if why:
+        notes.insert(0, why)
     if ctx.filters.end is not None and ctx.filters.end > datetime.now(UTC):
         notes.append(f"The latest {unit} is still in progress, so its figures are partial.")
     st.caption(" ".join(notes))

@@ -114,8 +114,18 @@ def trends(
         int,
         typer.Option(min=1, max=3650, help="The last N whole UTC days, today (so far) included."),
     ] = 30,
+    copies: Annotated[
+        bool,
+        typer.Option(
+            "--copies",
+            help="Count every copy of a story (all posts) instead of each story once.",
+        ),
+    ] = False,
 ) -> None:
-    """Headline figures for one entity over the last N days, against the N days before."""
+    """Headline figures for one entity over the last N days, against the N days before.
+
+    Volume counts stories (copies of one story once) unless --copies; a show's figures
+    include its cast, characters and ships."""
     from analytics.core.events import load_events
     from analytics.queries.headline import UnknownEntity, headline
     from analytics.store import connect
@@ -130,7 +140,9 @@ def trends(
             lock_timeout=config.database.lock_timeout.total_seconds(),
         ) as con:
             try:
-                report = headline(con, entity, days, events=events)
+                report = headline(
+                    con, entity, days, events=events, unit="posts" if copies else "stories"
+                )
             except UnknownEntity as exc:
                 errors.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
                 raise typer.Exit(2) from None

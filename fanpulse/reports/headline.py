@@ -59,12 +59,24 @@ def _sentiment(h: Headline) -> str:
     return text if delta is None else f"{text}  ({round(delta, 2) + 0:+.2f} vs previous)"
 
 
+def display_name(name: str, kind: str) -> str:
+    """A show's figures include its members: its name says so."""
+    return f"{name}, incl. cast and characters" if kind == "show" else name
+
+
 def _figures(h: Headline) -> Table:
     now, before = h.kpis.current, h.kpis.previous
     figures = Table(show_header=False, box=None, pad_edge=False)
     figures.add_column(style="bold")
     figures.add_column()
-    figures.add_row("Mentions", f"{now.posts:,}  {_change(h.kpis.posts_change)}")
+    if h.unit == "posts":
+        mentions = f"{now.posts:,} posts, every copy  {_change(h.kpis.posts_change)}"
+    else:
+        mentions = (
+            f"{now.stories:,} stories  {_change(h.kpis.stories_change)}"
+            f"  ({now.posts:,} posts with copies)"
+        )
+    figures.add_row("Mentions", mentions)
     figures.add_row("Authors", f"{now.authors:,} (previous {before.authors:,})")
     figures.add_row("Sentiment", _sentiment(h))
     if now.top_source:
@@ -80,7 +92,11 @@ def _share_of_voice(h: Headline) -> Table | None:
     """The top eight entities of the kind, always including this one; None when silent."""
     if h.share_of_voice.empty or h.share_of_voice["mentions"].sum() <= 0:
         return None
-    voice = Table(title="Share of voice", title_justify="left")
+    unit = "posts, every copy" if h.unit == "posts" else "stories"
+    title = f"Share of voice ({unit}; shows incl. cast and characters)"
+    voice = Table(
+        title=title if h.kind == "show" else f"Share of voice ({unit})", title_justify="left"
+    )
     for column in ("", "mentions", "share"):
         voice.add_column(column, justify="left" if not column else "right")
     shown = h.share_of_voice.head(8)
@@ -155,12 +171,17 @@ def _print_top_posts(console: Console, top_posts: pd.DataFrame) -> None:
 
 def print_headline(console: Console, h: Headline) -> None:
     console.print(
-        f"[bold]{escape(h.name)}[/] ({h.entity_id}) — last {h.period.days} days, {h.period.label()}"
+        f"[bold]{escape(display_name(h.name, h.kind))}[/] ({h.entity_id}) — "
+        f"last {h.period.days} days, {h.period.label()}",
+        soft_wrap=True,
     )
     console.print(_figures(h))
     voice = _share_of_voice(h)
     if voice is not None:
         console.print(voice)
+        why = h.everything.reconciliation(h.unit) if h.kind == "show" else None
+        if why:
+            console.print(why, highlight=False, soft_wrap=True)
     _print_spikes(console, h.spikes)
     _print_terms_themes(console, h.terms, h.themes)
     _print_events(console, h.events)

@@ -419,7 +419,7 @@ def test_filters_stay_when_moving_between_pages(
 def test_choosing_a_show_compares_its_cast(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     app = select_entities(open_app(sample, monkeypatch, "compare"), "show:heartstopper")
     cast = next(
-        spec for spec in charts_on(app) if spec.get("title") == "Cast: mentions and share of voice"
+        spec for spec in charts_on(app) if spec.get("title") == "Cast: stories and share of voice"
     )
     # Bars are coloured by show: the legend lists the shows of the compared cast.
     assert cast["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["Heartstopper"]

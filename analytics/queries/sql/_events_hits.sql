@@ -11,7 +11,7 @@ ev AS (
 -- DuckDB plans the range condition into the big join and runs ~10x slower.
 joined AS MATERIALIZED (
     SELECT m.entity_id, p.post_id, p.created_at, p.sentiment
-    FROM posts p JOIN mentions m ON m.post_id = p.post_id
+    FROM posts p JOIN {{_entity_links}} m ON m.post_id = p.post_id
     WHERE list_contains($entity_ids, m.entity_id)
       -- on a UTC day (days since 1970) of some event's window: windows are whole days
       AND epoch_us(p.created_at) // 86400000000 IN (SELECT unnest($window_days::BIGINT[]))

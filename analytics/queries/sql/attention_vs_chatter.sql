@@ -1,5 +1,5 @@
--- Daily measurements and mentions per entity, on one calendar. {{filters}} leaves out its
--- entity condition: $ids are the entities shown.
+-- Daily measurements and mentions per entity (a show with its cast: show_links), on one
+-- calendar. {{filters}} leaves out its entity condition: $ids are the entities shown.
 WITH days AS (
     SELECT CAST(unnest(generate_series(CAST($first AS DATE), CAST($last AS DATE),
                                        INTERVAL 1 DAY)) AS DATE) AS day
@@ -9,8 +9,8 @@ chatter AS (
     -- UTC day number since 1970 in integer arithmetic: cheaper per post than a
     -- time-zone conversion, and independent of the session's zone.
     SELECT m.entity_id, epoch_us(p.created_at) // 86400000000 AS day_number,
-           count(*) AS mentions
-    FROM posts p JOIN mentions m ON m.post_id = p.post_id
+           count(DISTINCT p.post_id) AS mentions
+    FROM posts p JOIN {{_entity_links}} m ON m.post_id = p.post_id
     WHERE list_contains($ids, m.entity_id) AND {{filters}}
     GROUP BY ALL
 )

@@ -1,16 +1,21 @@
--- Posts and sentiment per bucket and entity, gaps filled with zero posts.
+-- Posts, stories and sentiment per bucket and entity, gaps filled with zero posts. A show's
+-- series counts the posts about its cast, characters and ships too (show_links).
 -- Series are the chosen entities ($entity_ids), else those of $kinds, else all; they are
 -- restricted directly on mentions, so {{filters}} leaves out its own entity condition.
 WITH {{_series}},
 scoped AS (
     SELECT p.post_id, date_trunc({{bucket}}, timezone('UTC', p.created_at)) AS b,
-           p.sentiment, p.sentiment_label
+           p.sentiment, p.sentiment_label, coalesce(p.story_id, p.post_id) AS story_id
     FROM posts p WHERE {{filters}}
 ),
-counts AS (
-    SELECT m.entity_id, s.b, {{_timeseries_measures}}
-    FROM scoped s JOIN mentions m USING (post_id)
+pairs AS (
+    SELECT DISTINCT m.entity_id, s.post_id
+    FROM scoped s JOIN {{_entity_links}} m USING (post_id)
     WHERE m.entity_id IN (SELECT entity_id FROM series)
+),
+counts AS (
+    SELECT pr.entity_id, s.b, {{_timeseries_measures}}
+    FROM pairs pr JOIN scoped s USING (post_id)
     GROUP BY ALL
 ),
 keys AS (

@@ -1,9 +1,9 @@
--- Posts and sentiment per bucket and configured source, gaps filled with zero posts.
+-- Posts, stories and sentiment per bucket and configured source, gaps filled with zero posts.
 WITH counts AS (
     SELECT s.source_name, s.b, {{_timeseries_measures}}
     FROM (
         SELECT p.source_name, date_trunc({{bucket}}, timezone('UTC', p.created_at)) AS b,
-               p.sentiment, p.sentiment_label
+               p.sentiment, p.sentiment_label, coalesce(p.story_id, p.post_id) AS story_id
         FROM posts p WHERE {{filters}}
     ) s
     GROUP BY ALL

@@ -147,6 +147,21 @@ def build_corpus() -> Corpus:
     return corpus
 
 
+def about_alpha(
+    corpus: Corpus, start: datetime, end: datetime, source_name: str | None = None
+) -> int:
+    """Posts about show Alpha, its people included, from the corpus as written."""
+    members = {"show:alpha", "person:xavier", "person:yara"}
+    chosen = {post_id for post_id, entity_id in corpus.mentions if entity_id in members}
+    return sum(
+        1
+        for p in corpus.posts
+        if p["post_id"] in chosen
+        and start <= p["created_at"] < end
+        and (source_name is None or p["source_name"] == source_name)
+    )
+
+
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("trends") / "fanpulse.duckdb"
@@ -212,7 +227,12 @@ def test_bucket_counts_for_hour_day_and_week(con: Any) -> None:
         date(2024, 5, 20),
         date(2024, 5, 27),
     ]
-    assert alpha["posts"].tolist() == [5 * 6, 7 * 6, 7 * 6, 7 * 6, 5 * 6]
+    # Alpha's figures include its people's posts (Xavier, Yara).
+    corpus = build_corpus()
+    edges = [MAY.start, day(6), day(13), day(20), day(27), MAY.end]
+    expected = [about_alpha(corpus, a, b) for a, b in zip(edges, edges[1:], strict=False)]
+    assert alpha["posts"].tolist() == expected
+    assert expected[0] > 5 * 6  # more than the show's own mentions
     # Gamma has no post in May: without entity_ids only series with posts are listed.
     assert set(weeks["entity_id"]) == {"show:alpha", "show:beta"}
     days = volume_over_time(con, MAY, "day", kinds=("person",))
@@ -228,7 +248,8 @@ def test_volume_by_source_and_top(con: Any) -> None:
         "reddit-main": 7,
     }
     top = volume_over_time(con, MAY, "day", kinds=("show", "person"), top=1)
-    assert set(top["entity_id"]) == {"person:xavier"}
+    # Alpha includes Xavier's posts, so it is the busiest.
+    assert set(top["entity_id"]) == {"show:alpha"}
 
 
 def test_buckets_are_utc_whatever_the_session_time_zone(con: Any) -> None:
@@ -253,8 +274,11 @@ def test_truncate_to_bucket_start() -> None:
 def test_share_of_voice_between_shows(con: Any) -> None:
     df = share_of_voice(con, MAY)
     assert df["entity_id"].tolist() == ["show:alpha", "show:beta", "show:gamma"]
-    assert df["mentions"].tolist() == [31 * 6, 31 * 2, 0]
-    assert df["share_pct"].tolist() == [75.0, 25.0, 0.0]
+    alpha = about_alpha(build_corpus(), MAY.start, MAY.end)
+    assert df["mentions"].tolist() == [alpha, 31 * 2, 0]
+    assert df["share_pct"].tolist() == pytest.approx(
+        [100 * alpha / (alpha + 62), 100 * 62 / (alpha + 62), 0.0]
+    )
 
 
 def test_share_of_voice_between_a_shows_people(con: Any) -> None:
@@ -269,8 +293,10 @@ def test_share_of_voice_between_a_shows_people(con: Any) -> None:
 def test_share_of_voice_respects_the_other_filters(con: Any) -> None:
     elsewhere = Filters(start=MAY.start, end=MAY.end, source_names=("bluesky-main",))
     df = share_of_voice(con, elsewhere)
-    assert df["mentions"].tolist() == [0, 0, 0]
-    assert df["share_pct"].isna().all()
+    # Bluesky carried only Xavier's posts: they count for Alpha, his show.
+    bluesky = about_alpha(build_corpus(), MAY.start, MAY.end, "bluesky-main")
+    assert df["mentions"].tolist() == [bluesky, 0, 0]
+    assert df["share_pct"].tolist() == [100.0, 0.0, 0.0]
     chosen = Filters(start=MAY.start, end=MAY.end, entity_ids=("show:beta", "show:gamma"))
     df = share_of_voice(con, chosen)
     assert df["entity_id"].tolist() == ["show:beta", "show:gamma"]

@@ -1,4 +1,5 @@
--- Each theme's share of the day's posts, with its sentiment, per UTC day.
+-- Each theme's share of the day's posts, with its sentiment, per UTC day; stories count
+-- copies of one story once.
 CREATE OR REPLACE VIEW daily_themes AS
 WITH day_posts AS (
     SELECT CAST(timezone('UTC', created_at) AS DATE) AS day, count(*) AS day_posts
@@ -9,7 +10,8 @@ theme_posts AS (
            m.entity_id, e.name AS theme_name,
            count(*) AS posts,
            avg(p.sentiment) AS avg_sentiment,
-           count(*) FILTER (WHERE p.sentiment_label = 'positive') AS positive
+           count(*) FILTER (WHERE p.sentiment_label = 'positive') AS positive,
+           count(DISTINCT coalesce(p.story_id, p.post_id)) AS stories
     FROM mentions m
     JOIN posts p USING (post_id)
     JOIN entities e USING (entity_id)
@@ -19,5 +21,6 @@ theme_posts AS (
 SELECT t.day, t.entity_id, t.theme_name, t.posts, d.day_posts,
        t.posts / d.day_posts AS share,
        t.avg_sentiment,
-       t.positive / t.posts AS positive_share
+       t.positive / t.posts AS positive_share,
+       t.stories
 FROM theme_posts t JOIN day_posts d USING (day);
