@@ -143,7 +143,7 @@ def test_trends_prints_the_headline_figures(
     result = fanpulse(config, "trends", "--entity", "show:heartstopper", "--days", "30")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Heartstopper (show:heartstopper)" in out
+    assert "Heartstopper, incl. cast and characters (show:heartstopper)" in out
     assert "Mentions" in out and "Share of voice" in out
     # The demo's trailer, twelve days before its end, is the spike, explained by its term.
     trailer_day = (END - timedelta(days=12)).date().isoformat()
