@@ -3,6 +3,7 @@
 A file's text is never built from values. The only text filled in is a ``{{slot}}``:
 - ``{{_name}}`` is the partial file ``_name.sql`` of the same folder (shared pieces);
 - ``{{engagement}}`` is the engagement score of posts ``p``;
+- ``{{show_links}}`` is the shows the posts of the CTE ``scoped_mentions`` count for;
 - ``{{filters}}`` and ``{{baseline_filters}}`` are the conditions of the active
   :class:`~analytics.core.filters.Filters` fields (``Filters.active()``), the second with its
   parameters prefixed ``baseline_``;
@@ -21,6 +22,7 @@ from importlib.resources import files
 
 from analytics.core.engagement import ENGAGEMENT_SQL
 from analytics.core.filters import CONDITIONS
+from analytics.core.show_links import show_links
 
 _PARAM = re.compile(r"(?<![\w$:])\$([a-z_][a-z0-9_]*)")
 _SLOT = re.compile(r"\{\{(\w+)\}\}")
@@ -34,7 +36,11 @@ FRAGMENTS: dict[str, dict[str, str]] = {
     # The interval between bucket starts; date_trunc('week') gives ISO weeks (Monday).
     "step": {"hour": "INTERVAL 1 HOUR", "day": "INTERVAL 1 DAY", "week": "INTERVAL 7 DAY"},
 }
-_CONSTANTS = {"engagement": ENGAGEMENT_SQL.format(p="p")}
+# show_links: over the CTE scoped_mentions, the mentions of the posts a query selected.
+_CONSTANTS = {
+    "engagement": ENGAGEMENT_SQL.format(p="p"),
+    "show_links": show_links("scoped_mentions"),
+}
 _FILTER_SLOTS = {"filters": "", "baseline_filters": "baseline_"}
 
 

@@ -80,11 +80,17 @@ class Kpis:
         return self.current.avg_sentiment - self.previous.avg_sentiment
 
 
-def period_figures(con: Connection, filters: Filters) -> PeriodFigures:
+def period_figures(con: Connection, filters: Filters, *, shows: bool = True) -> PeriodFigures:
+    """Figures of the selected posts; ``shows``: with what the per-show figures add up to
+    (the ``show_*`` and ``placed_*`` fields; left at 0 without)."""
     sql = load("kpis_period_figures", filters=filters.active())
     row = con.execute(sql.text, sql.bind(filters.params())).fetchall()[0]
-    (posts, stories, authors, avg_sentiment, positive, negative, top_source, top_n) = row[:8]
-    show_posts, show_stories, placed_posts, placed_stories = row[8:]
+    (posts, stories, authors, avg_sentiment, positive, negative, top_source, top_n) = row
+    show_posts = show_stories = placed_posts = placed_stories = 0
+    if shows and posts:
+        sql = load("kpis_show_figures", filters=filters.active())
+        found = con.execute(sql.text, sql.bind(filters.params())).fetchall()[0]
+        show_posts, show_stories, placed_posts, placed_stories = (int(v or 0) for v in found)
     return PeriodFigures(
         posts=int(posts),
         stories=int(stories),
@@ -94,15 +100,16 @@ def period_figures(con: Connection, filters: Filters) -> PeriodFigures:
         negative_share=negative if posts else None,
         top_source=top_source,
         top_source_share=(top_n / posts) if posts and top_n else None,
-        show_posts=int(show_posts),
-        show_stories=int(show_stories),
-        placed_posts=int(placed_posts or 0),
-        placed_stories=int(placed_stories or 0),
+        show_posts=show_posts,
+        show_stories=show_stories,
+        placed_posts=placed_posts,
+        placed_stories=placed_stories,
     )
 
 
 def kpis(con: Connection, filters: Filters) -> Kpis:
     """Figures for ``filters``' period and for the same length just before it."""
     return Kpis(
-        current=period_figures(con, filters), previous=period_figures(con, filters.previous())
+        current=period_figures(con, filters),
+        previous=period_figures(con, filters.previous(), shows=False),
     )

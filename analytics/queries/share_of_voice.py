@@ -5,7 +5,7 @@ cast), optionally only the members of one show (``entities.show_id``), and only
 ``Filters.entity_ids`` when given. Every other filter narrows the posts counted.
 An entity's mentions are the selected stories about it (``unit="stories"``, the default:
 copies of one story count once) or posts (``unit="posts"``: every copy). A show's include
-the posts about its cast, characters and ships (view ``entity_posts``). A post about two
+the posts about its cast, characters and ships (``analytics.core.show_links``). A post about two
 shows counts for both, so shares are of all mentions among the compared entities and add up
 to 100 % (entities without mentions are listed with 0).
 

@@ -19,11 +19,13 @@ from importlib.resources import files
 import duckdb
 
 from analytics.core.engagement import engagement
+from analytics.core.show_links import show_links
 
 VIEWS = files("analytics.store") / "sql" / "views"
 
-# Fixed SQL put in by name (never a value): the one engagement expression.
-_FRAGMENTS = {"{{engagement}}": engagement("p")}
+# Fixed SQL put in by name (never a value): the one engagement expression, the one rule of
+# which shows a post counts for.
+_FRAGMENTS = {"{{engagement}}": engagement("p"), "{{show_links}}": show_links("mentions")}
 
 
 def view_names() -> list[str]:

@@ -9,13 +9,17 @@ ev AS (
 ),
 -- The posts x mentions join is materialised before the small join with ev; left inline,
 -- DuckDB plans the range condition into the big join and runs ~10x slower.
-joined AS MATERIALIZED (
-    SELECT m.entity_id, p.post_id, p.created_at, p.sentiment
-    FROM posts p JOIN {{_entity_links}} m ON m.post_id = p.post_id
-    WHERE list_contains($entity_ids, m.entity_id)
-      -- on a UTC day (days since 1970) of some event's window: windows are whole days
-      AND epoch_us(p.created_at) // 86400000000 IN (SELECT unnest($window_days::BIGINT[]))
+scoped AS (
+    SELECT p.post_id, p.created_at, p.sentiment FROM posts p
+    -- on a UTC day (days since 1970) of some event's window: windows are whole days
+    WHERE epoch_us(p.created_at) // 86400000000 IN (SELECT unnest($window_days::BIGINT[]))
       AND {{filters}}
+),
+{{_scoped_links}},
+joined AS MATERIALIZED (
+    SELECT m.entity_id, s.post_id, s.created_at, s.sentiment
+    FROM scoped s JOIN entity_links m USING (post_id)
+    WHERE list_contains($entity_ids, m.entity_id)
 ),
 hits AS (
     SELECT DISTINCT ev.event_id, j.post_id, j.created_at, j.sentiment,

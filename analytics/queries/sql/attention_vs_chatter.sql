@@ -5,13 +5,15 @@ WITH days AS (
                                        INTERVAL 1 DAY)) AS DATE) AS day
 ),
 chosen AS (SELECT entity_id, name FROM entities WHERE list_contains($ids, entity_id)),
+scoped AS (SELECT p.post_id, p.created_at FROM posts p WHERE {{filters}}),
+{{_scoped_links}},
 chatter AS (
     -- UTC day number since 1970 in integer arithmetic: cheaper per post than a
     -- time-zone conversion, and independent of the session's zone.
-    SELECT m.entity_id, epoch_us(p.created_at) // 86400000000 AS day_number,
-           count(DISTINCT p.post_id) AS mentions
-    FROM posts p JOIN {{_entity_links}} m ON m.post_id = p.post_id
-    WHERE list_contains($ids, m.entity_id) AND {{filters}}
+    SELECT m.entity_id, epoch_us(s.created_at) // 86400000000 AS day_number,
+           count(DISTINCT s.post_id) AS mentions
+    FROM scoped s JOIN entity_links m USING (post_id)
+    WHERE list_contains($ids, m.entity_id)
     GROUP BY ALL
 )
 SELECT d.day, c.entity_id, c.name AS entity_name, a.value AS pageviews,

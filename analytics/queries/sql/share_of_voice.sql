@@ -8,10 +8,15 @@ WITH compared AS (
       AND ($show_id IS NULL OR show_id = $show_id)
       AND (len($entity_ids) = 0 OR list_contains($entity_ids, entity_id))
 ),
+scoped AS (
+    SELECT p.post_id, coalesce(p.story_id, p.post_id) AS story_id FROM posts p
+    WHERE {{filters}}
+),
+{{_scoped_links}},
 pairs AS (
-    SELECT DISTINCT m.entity_id, p.post_id, coalesce(p.story_id, p.post_id) AS story_id
-    FROM {{_entity_links}} m JOIN posts p USING (post_id)
-    WHERE m.entity_id IN (SELECT entity_id FROM compared) AND {{filters}}
+    SELECT DISTINCT m.entity_id, s.post_id, s.story_id
+    FROM entity_links m JOIN scoped s USING (post_id)
+    WHERE m.entity_id IN (SELECT entity_id FROM compared)
 ),
 counts AS (
     SELECT entity_id, count(*) AS posts, count(DISTINCT story_id) AS stories

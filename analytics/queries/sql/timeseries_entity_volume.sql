@@ -8,9 +8,10 @@ scoped AS (
            p.sentiment, p.sentiment_label, coalesce(p.story_id, p.post_id) AS story_id
     FROM posts p WHERE {{filters}}
 ),
+{{_scoped_links}},
 pairs AS (
-    SELECT DISTINCT m.entity_id, s.post_id
-    FROM scoped s JOIN {{_entity_links}} m USING (post_id)
+    SELECT DISTINCT m.entity_id, m.post_id
+    FROM entity_links m
     WHERE m.entity_id IN (SELECT entity_id FROM series)
 ),
 counts AS (

@@ -13,6 +13,7 @@ import pytest
 from analytics.core.filters import Filters
 from analytics.core.sql import SqlFiles
 from analytics.queries.sql import queries
+from analytics.store.views import view_sql
 
 
 @pytest.fixture
@@ -41,6 +42,10 @@ def _posts(con: duckdb.DuckDBPyConnection) -> None:
         " source_name VARCHAR, lang VARCHAR)"
     )
     con.execute("CREATE TABLE mentions (post_id VARCHAR, entity_id VARCHAR)")
+    # The entity filter counts a show's members too, through the show_links view.
+    con.execute("CREATE TABLE entities (entity_id VARCHAR, kind VARCHAR)")
+    con.execute("CREATE TABLE entity_shows (entity_id VARCHAR, show_id VARCHAR)")
+    con.execute(view_sql("show_links"))
     con.execute(
         "INSERT INTO posts VALUES"
         " ('a', '2024-01-01 10:00+00', 'rss', 'feed', 'en'),"
