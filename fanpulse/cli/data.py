@@ -180,13 +180,19 @@ def export(
         str, typer.Option(help="posts (with their entities), or any table or view name.")
     ] = "posts",
     entity: Annotated[
-        list[str] | None, typer.Option(help="Only rows for this entity id (repeatable).")
+        list[str] | None,
+        typer.Option(
+            help="Only rows for this entity id (repeatable); for posts, a show includes the "
+            "posts about its cast, characters and ships."
+        ),
     ] = None,
     since: Annotated[str | None, typer.Option(help="From this UTC date, e.g. 2024-10-03.")] = None,
     until: Annotated[str | None, typer.Option(help="Before this UTC date.")] = None,
     days: Annotated[int | None, typer.Option(help="The last N days (instead of --since).")] = None,
 ) -> None:
-    """Export posts or a view to CSV or Parquet, filtered by entity and date."""
+    """Export posts or a view to CSV or Parquet, filtered by entity and date.
+
+    Posts are every copy collected; the story_id column tells copies of one story."""
     from analytics.core.filters import Filters
     from analytics.queries.export import ExportError
     from analytics.queries.export import export as export_rows

@@ -1,5 +1,5 @@
--- Posts with the entities they mention, oldest first.
-SELECT p.post_id, p.created_at, p.source, p.source_name, p.channel, p.post_kind, p.url,
+-- Posts with the entities they mention, oldest first; story_id tells copies of one story.
+SELECT p.post_id, p.story_id, p.created_at, p.source, p.source_name, p.channel, p.post_kind, p.url,
        p.author, p.title, p.text, p.lang, p.likes, p.shares, p.replies, p.score, p.views,
        p.vader_compound, p.sentiment, p.sentiment_label, p.sentiment_version,
        {{export_entities}} AS entities

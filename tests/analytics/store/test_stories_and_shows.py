@@ -3,6 +3,7 @@ show counts the posts about its cast, characters and ships."""
 
 from __future__ import annotations
 
+import csv
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from analytics.core.filters import Filters
 from analytics.core.models import Entity
 from analytics.core.watchlist import Show, Watchlist
+from analytics.queries.export import export
 from analytics.queries.kpis import period_figures
 from analytics.queries.share_of_voice import share_of_voice
 from analytics.queries.timeseries import volume_over_time
@@ -186,3 +188,20 @@ def test_a_version_10_file_gets_each_members_show_on_upgrade(tmp_path: Path) -> 
     with connect(path) as con:
         migrate(con)
     assert rows(path, "SELECT * FROM entity_shows") == [("person:ann", "alpha")]
+
+
+def test_export_of_a_show_includes_its_cast_and_tells_copies(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "alpha.csv"
+    with connect(db, read_only=True) as con:
+        export(con, out, filters=Filters(entity_ids=("show:alpha",)))
+    with out.open(encoding="utf-8") as handle:
+        exported = {row["post_id"]: row["story_id"] for row in csv.DictReader(handle)}
+    assert exported == {
+        "p1": "p1",
+        "p2": "p1",
+        "p3": "p3",
+        "p4": "p4",
+        "p5": "p5",
+        "p7": "p7",
+        "p10": "p1",
+    }
