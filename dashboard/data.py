@@ -28,7 +28,7 @@ from analytics.queries.attention import attention_correlation, attention_vs_chat
 from analytics.queries.events import days_since_release
 from analytics.queries.explore import Facets, count_posts, facets, search_posts
 from analytics.queries.health import SourceHealth, source_health
-from analytics.queries.kpis import Kpis, PeriodFigures, kpis, period_figures
+from analytics.queries.kpis import Kpis, PeriodFigures, kpis, show_figures
 from analytics.queries.share_of_voice import share_of_voice
 from analytics.queries.spreadsheet import write_csv
 from analytics.queries.terms import trending_terms
@@ -138,7 +138,7 @@ class CompareData:
     shows_trend: pd.DataFrame  # share per bucket: bucket, name, mentions, share_pct
     cast: pd.DataFrame  # share of voice between cast members
     sentiment: pd.DataFrame  # per show: posts, positive, neutral, negative, avg_sentiment
-    everything: PeriodFigures  # the compared posts once each: what the shows add up to
+    everything: PeriodFigures  # posts about the compared shows once each, and the shows' sum
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -169,7 +169,7 @@ def load_compare(
             kind="person",
             unit="posts" if unit == "posts" else "stories",
         )
-        everything = period_figures(con, show_filters if shows else all_shows)
+        everything = show_figures(con, show_filters if shows else all_shows)
     totals = _sentiment_totals(by_show)
     voice = totals[["entity_id", "name"]].assign(
         mentions=totals[unit], share_pct=100 * totals[unit] / max(totals[unit].sum(), 1)

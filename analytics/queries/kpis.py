@@ -86,11 +86,9 @@ def period_figures(con: Connection, filters: Filters, *, shows: bool = True) -> 
     sql = load("kpis_period_figures", filters=filters.active())
     row = con.execute(sql.text, sql.bind(filters.params())).fetchall()[0]
     (posts, stories, authors, avg_sentiment, positive, negative, top_source, top_n) = row
-    show_posts = show_stories = placed_posts = placed_stories = 0
-    if shows and posts:
-        sql = load("kpis_show_figures", filters=filters.active())
-        found = con.execute(sql.text, sql.bind(filters.params())).fetchall()[0]
-        show_posts, show_stories, placed_posts, placed_stories = (int(v or 0) for v in found)
+    show_posts, show_stories, placed_posts, placed_stories = (
+        _show_sums(con, filters) if shows and posts else (0, 0, 0, 0)
+    )
     return PeriodFigures(
         posts=int(posts),
         stories=int(stories),
@@ -100,6 +98,34 @@ def period_figures(con: Connection, filters: Filters, *, shows: bool = True) -> 
         negative_share=negative if posts else None,
         top_source=top_source,
         top_source_share=(top_n / posts) if posts and top_n else None,
+        show_posts=show_posts,
+        show_stories=show_stories,
+        placed_posts=placed_posts,
+        placed_stories=placed_stories,
+    )
+
+
+def _show_sums(con: Connection, filters: Filters) -> tuple[int, int, int, int]:
+    """(posts, stories) summed over the shows, then (posts, stories) about any show."""
+    sql = load("kpis_show_figures", filters=filters.active())
+    found = con.execute(sql.text, sql.bind(filters.params())).fetchall()[0]
+    posts, stories, placed_posts, placed_stories = (int(v or 0) for v in found)
+    return posts, stories, placed_posts, placed_stories
+
+
+def show_figures(con: Connection, filters: Filters) -> PeriodFigures:
+    """Only what the shows' figures add up to, against the posts about any show (the
+    population of a page that compares shows); the other fields are left empty."""
+    show_posts, show_stories, placed_posts, placed_stories = _show_sums(con, filters)
+    return PeriodFigures(
+        posts=placed_posts,
+        stories=placed_stories,
+        authors=0,
+        avg_sentiment=None,
+        positive_share=None,
+        negative_share=None,
+        top_source=None,
+        top_source_share=None,
         show_posts=show_posts,
         show_stories=show_stories,
         placed_posts=placed_posts,

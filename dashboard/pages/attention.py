@@ -49,6 +49,10 @@ st.altair_chart(
     ),
     width="stretch",
 )
+st.caption(
+    "Mentions are posts, copies included; a show's include the posts about its cast, "
+    "characters and ships."
+)
 
 st.subheader("Do they move together?")
 correlation = data.correlation.merge(

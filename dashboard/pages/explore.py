@@ -50,6 +50,11 @@ st.markdown(
     f"**{data.total:,} posts** match"
     + (f"; the newest {shown:,} are listed." if shown < data.total else ".")
 )
+st.caption(
+    "Every copy is listed (a story carried by several feeds appears once per copy, with "
+    "the same story id), so this can exceed the stories counted on Overview. A show "
+    "includes the posts about its cast, characters and ships."
+)
 table = data.posts.assign(
     author=[clip(a, 60) for a in data.posts["author"]],
     title=[clip(t, 200) for t in data.posts["title"]],

@@ -30,7 +30,11 @@ columns[1].metric(
     delta="all fine" if not problems else None,
     delta_color="off",
 )
-columns[2].metric("New posts in 24 h", f"{sum(s.new_last_24h for s in data.health):,}")
+columns[2].metric(
+    "New posts in 24 h",
+    f"{sum(s.new_last_24h for s in data.health):,}",
+    help="Every post collected, copies included: this measures collection, not stories.",
+)
 if problems:
     st.warning(
         escape_markdown(

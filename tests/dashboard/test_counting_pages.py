@@ -102,3 +102,16 @@ def test_compare_labels_shows_with_their_cast_and_reconciles(
         f"A post about two shows counts for both: {figures.stories:,} stories, "
         f"{figures.show_stories:,} show mentions." in texts(app)
     )
+
+
+def test_compare_of_one_show_has_nothing_to_reconcile(
+    copied: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_app(copied, monkeypatch)
+    app.switch_page("pages/compare.py").run()
+    app.multiselect(key="filter_entities").set_value(["show:heartstopper"]).run()
+    assert not app.exception
+    titles = [spec.get("title") for spec in charts_on(app)]
+    assert "Shows, incl. cast and characters: stories and share of voice" in titles
+    # One show: its bar is the page's total, even though one of its posts names another.
+    assert "counts for both" not in texts(app)
