@@ -428,3 +428,38 @@ def test_engagement_settings_are_checked_with_one_clear_line(
         load_config(path, collector=CollectorConfig)
     assert "collector.engagement.refresh_for" in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_youtube_comments_refresh_their_likes_by_id(
+    feed_server: FeedServer, make_config: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("YOUTUBE_API_KEY", "test-key")
+    feed_server.route(
+        "/commentThreads",
+        Reply.file("youtube/comment_threads_page1.json", content_type="application/json"),
+        Reply.file("youtube/comment_threads_page2.json", content_type="application/json"),
+    )
+
+    def comments(request: SeenRequest) -> Reply:
+        ids = query(request)["id"][0].split(",")
+        items = [
+            {"kind": "youtube#comment", "id": cid, "snippet": {"likeCount": 1000 + n}}
+            for n, cid in enumerate(sorted(ids))
+        ]
+        return json_reply({"kind": "youtube#commentListResponse", "items": items})
+
+    feed_server.route_answer("/comments", comments)
+    source = {"kind": "youtube", "name": "yt", "api_url": feed_server.base_url}
+    source |= {"video_ids": ["hS3fOrEvEr01"], "show": "heartstopper"}
+    config = load_config(make_config([source], collector=engagement(refresh_for="60d")))
+    asyncio.run(collect_once(config))
+    refresh(config)
+
+    (call,) = feed_server.hits("/comments")
+    assert query(call)["part"] == ["snippet"] and not feed_server.hits(VIDEOS)
+    rows = stored(config, "SELECT post_id, likes FROM posts ORDER BY post_id")
+    assert rows == [
+        ("youtube:comment:UgzAAA1", 1000),
+        ("youtube:comment:UgzAAA2", 1001),
+        ("youtube:comment:UgzAAA3", 1002),
+    ]

@@ -34,4 +34,3 @@ def test_conversation_lists_the_fastest_growing_posts(
         site.likes(v["uri"]) + 2 * v["repostCount"] + v["replyCount"] for v in site.views
     )
     assert all("Heartstopper rewatch number" in post for post in table["post"])
-
