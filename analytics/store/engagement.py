@@ -175,3 +175,16 @@ def _mark(con: duckdb.DuckDBPyConnection, asked: list[str], gone: set[str], at: 
         """
     )
     con.unregister("checked_posts")
+
+
+HISTORY_COLUMNS = ("post_id", "observed_at", *COUNT_COLUMNS)
+
+
+def insert_history_from(con: duckdb.DuckDBPyConnection, rows: duckdb.DuckDBPyRelation) -> None:
+    """Bulk load of history rows built inside DuckDB (the demo's generator): ``rows`` has
+    exactly :data:`HISTORY_COLUMNS`; a (post, time) already recorded is kept as it was."""
+    if tuple(rows.columns) != HISTORY_COLUMNS:
+        raise ValueError(f"expected the columns {list(HISTORY_COLUMNS)}, got {rows.columns}")
+    con.register("incoming_history", rows)
+    con.execute("INSERT OR IGNORE INTO engagement_history BY NAME SELECT * FROM incoming_history")
+    con.unregister("incoming_history")
