@@ -162,12 +162,16 @@ class Source(ABC):
     async def collect(self, fetcher: Fetcher, channel: str, state: SourceState) -> Collected:
         """Fetch and parse one channel; raise FetchError or SourceError on failure."""
 
+    def can_refresh_counts(self) -> bool:
+        """Whether this source can look its posts up by id again (kind and credentials)."""
+        return False
+
     async def refresh_counts(
         self, fetcher: Fetcher, targets: list[RefreshTarget], max_calls: int
-    ) -> RefreshResult | None:
+    ) -> RefreshResult:
         """Ask the platform again for the counts of ``targets`` (in batches, at most
-        ``max_calls`` requests); None when this kind cannot (its counts come with polls)."""
-        return None
+        ``max_calls`` requests); only called when :meth:`can_refresh_counts`."""
+        raise NotImplementedError(f"{self.kind} sources cannot refresh counts")
 
     def entity_references(self) -> list[str]:
         """Watchlist entity ids this source's settings name (checked at start-up)."""

@@ -98,6 +98,9 @@ class BlueskySource(Source):
             return await self._author_feed(fetcher, channel, value, state)
         return await self._search(fetcher, channel, value, state)
 
+    def can_refresh_counts(self) -> bool:
+        return True
+
     async def refresh_counts(
         self, fetcher: Fetcher, targets: list[RefreshTarget], max_calls: int
     ) -> RefreshResult:

@@ -103,6 +103,9 @@ class MastodonSource(Source):
         cursor = max(filter(None, [state.cursor, newest]), key=_id_order, default=None)
         return Collected(posts, replace(state, cursor=cursor), http_status=status_code)
 
+    def can_refresh_counts(self) -> bool:
+        return True
+
     async def refresh_counts(
         self, fetcher: Fetcher, targets: list[RefreshTarget], max_calls: int
     ) -> RefreshResult:

@@ -135,12 +135,13 @@ class RedditSource(Source):
         cursor = max(filter(None, [seen_until, newest]), default=None)
         return Collected(posts, replace(state, cursor=cursor), http_status=status)
 
+    def can_refresh_counts(self) -> bool:
+        return _credentials() is not None  # the RSS fallback has no counts to refresh
+
     async def refresh_counts(
         self, fetcher: Fetcher, targets: list[RefreshTarget], max_calls: int
-    ) -> RefreshResult | None:
+    ) -> RefreshResult:
         """``/api/info?id=t3_…,t1_…``: links and comments by fullname (needs OAuth)."""
-        if not _credentials():
-            return None  # the RSS fallback has no counts to refresh
         names = {t.post_id: t.post_id.removeprefix(f"{KIND}:") for t in targets}
         url = f"{self.settings.base_url}/api/info"
 

@@ -139,13 +139,14 @@ class YoutubeSource(Source):
         cursor = max(filter(None, [state.cursor, newest]), default=None)
         return Collected(posts, replace(state, cursor=cursor), http_status=status)
 
+    def can_refresh_counts(self) -> bool:
+        return _api_key() is not None  # channel feeds refresh their 15 newest videos each poll
+
     async def refresh_counts(
         self, fetcher: Fetcher, targets: list[RefreshTarget], max_calls: int
-    ) -> RefreshResult | None:
+    ) -> RefreshResult:
         """``videos.list`` (views, likes, comments) and ``comments.list`` (likes) by id,
         each call spending one unit of the daily quota budget (needs the API key)."""
-        if not _api_key():
-            return None  # the channel feeds refresh their 15 newest videos on every poll
         native = {t.post_id: _native_id(t.post_id) for t in targets}
         videos = [t for t in targets if not t.post_id.startswith(_COMMENT) and native[t.post_id]]
         comments = [t for t in targets if t.post_id.startswith(_COMMENT) and native[t.post_id]]

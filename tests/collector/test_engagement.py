@@ -463,3 +463,22 @@ def test_youtube_comments_refresh_their_likes_by_id(
         ("youtube:comment:UgzAAA2", 1001),
         ("youtube:comment:UgzAAA3", 1002),
     ]
+
+
+def test_sources_that_cannot_look_posts_up_are_left_alone(
+    feed_server: FeedServer, make_config: Callable[..., Path]
+) -> None:
+    # Reddit without OAuth reads RSS (no counts); feeds have none either.
+    feed_server.route("/r/Heartstopper/new/.rss", Reply.file("reddit/new.rss"))
+    news = feed_server.route("/news", Reply.file("feeds/rss2_news.xml"))
+    reddit = {"kind": "reddit", "name": "reddit", "base_url": feed_server.base_url}
+    reddit |= {"rss_url": feed_server.base_url, "subreddits": ["Heartstopper"]}
+    reddit |= {"show": "heartstopper"}
+    sources = [reddit, {"kind": "rss", "name": "news", "url": news}]
+    config = load_config(make_config(sources, collector=engagement()))
+    asyncio.run(collect_once(config))
+    assert stored(config, "SELECT count(*) > 0 FROM posts WHERE source = 'reddit'") == [(True,)]
+    before = len(feed_server.requests)
+    report = refresh(config)
+    assert report.results == {} and report.skipped == {}
+    assert len(feed_server.requests) == before
