@@ -30,6 +30,7 @@ from analytics.store import DatabaseBusy, StorageIOError
 from analytics.store.damage import DatabaseDamaged
 from analytics.store.snapshot import write_snapshot
 from collector.alerts import deliver, find_alerts
+from collector.engagement import EngagementRefresher
 from collector.failures import describe_failure
 from collector.http import Fetcher
 from collector.runner import ChannelJob, Collector
@@ -56,6 +57,8 @@ SPOOL_FLUSH_SECONDS = 5
 # snapshot_every, when that is shorter).
 FIRST_SNAPSHOT_DELAY = timedelta(minutes=2)
 FIRST_ALERT_CHECK_DELAY = timedelta(minutes=1)
+# The first counts refresh after start waits for the first polls (or one refresh_every).
+FIRST_REFRESH_DELAY = timedelta(minutes=2)
 
 Key = tuple[str, str]
 
@@ -73,6 +76,7 @@ class Daemon:
             },
         )
         self.scheduler.add_listener(self._on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+        self.refresher = EngagementRefresher(config, fetcher, self.collector.sources)
         self.jobs: dict[Key, ChannelJob] = {}
         self.due: dict[Key, datetime] = {}  # the mirror of source_state.next_due_at, jittered
         self.polls: dict[Key, asyncio.Task[None]] = {}  # channels being polled now
@@ -116,6 +120,15 @@ class Daemon:
                 seconds=self.config.alerts.check_every.total_seconds(),
                 next_run_time=now + FIRST_ALERT_CHECK_DELAY,
                 id="alerts",
+            )
+        refresh_every = self.refresher.settings.refresh_every
+        if refresh_every is not None:
+            self.scheduler.add_job(
+                self._refresh_engagement,
+                "interval",
+                seconds=refresh_every.total_seconds(),
+                next_run_time=now + min(FIRST_REFRESH_DELAY, refresh_every),
+                id="engagement",
             )
         every = self.config.database.snapshot_every
         if every is not None:
@@ -290,6 +303,30 @@ class Daemon:
                     await deliver(self.config, client)
             except DatabaseBusy as exc:
                 log.info("alert check postponed: %s", exc)
+
+    async def _refresh_engagement(self) -> None:
+        """Ask the platforms again for the counts of recent posts (see collector.engagement).
+
+        Never while storage fails (the answer could not be kept) or a stop is under way; a
+        failure is logged and the next period tries again: polling goes on regardless.
+        """
+        if self.stopping or self.collector.health.failing or not self.collector.prepared:
+            return
+        with self._tracked():
+            try:
+                report = await self.refresher.refresh_if_due(
+                    datetime.now(UTC), self.collector.write_lock
+                )
+            except Exception:
+                log.exception("engagement refresh failed; the next period tries again")
+                return
+        if report is not None and report.results:
+            log.info(
+                "engagement refreshed for %d sources: %d history rows%s",
+                len(report.results),
+                report.history_rows,
+                "" if report.stored else f" (not stored: {report.storage_error})",
+            )
 
     async def _snapshot(self) -> None:
         if self.stopping:

@@ -11,11 +11,37 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pydantic import ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from analytics.core.config import AppConfig, CollectorSection
+from analytics.core.config import AppConfig, CollectorSection, OptionalInterval
 from analytics.core.errors import ConfigError, config_error
 from analytics.core.units import Duration, Size
+
+# Counts of older posts barely move, and refreshing them would spend API budgets for nothing.
+MAX_REFRESH_AGE = timedelta(days=90)
+
+
+class EngagementConfig(BaseModel):
+    """``[collector.engagement]``: refreshing the counts of recent posts.
+
+    Polls see most posts once (Mastodon asks only for newer statuses; Reddit and YouTube
+    comments refresh only on the newest page), so every ``refresh_every`` the counts of
+    posts younger than ``refresh_for`` are asked for again in batches, at most
+    ``max_calls`` requests per source each time.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    refresh_for: Duration = timedelta(days=7)
+    refresh_every: OptionalInterval = timedelta(hours=1)  # "off" to disable
+    max_calls: int = Field(default=20, ge=1, le=1000)
+
+    @field_validator("refresh_for")
+    @classmethod
+    def _sensible_age(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0) or value > MAX_REFRESH_AGE:
+            raise ValueError(f"must be more than 0 and at most {MAX_REFRESH_AGE.days}d")
+        return value
 
 
 class CollectorConfig(CollectorSection):
@@ -31,6 +57,7 @@ class CollectorConfig(CollectorSection):
     max_retry_wait: Duration = timedelta(seconds=30)
     concurrency: int = Field(default=8, ge=1, le=64)
     per_host_concurrency: int = Field(default=2, ge=1, le=16)
+    engagement: EngagementConfig = EngagementConfig()
 
     @field_validator("user_agent")
     @classmethod

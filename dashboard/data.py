@@ -35,6 +35,7 @@ from analytics.queries.terms import trending_terms
 from analytics.queries.themes import theme_shares
 from analytics.queries.timeseries import Bucket, volume_over_time
 from analytics.queries.top import language_mix, source_mix, top_authors, top_posts
+from analytics.queries.velocity import rising_posts
 from analytics.store import Connection, connect
 
 TTL = 60  # seconds: new posts show within a minute; repeated clicks cost nothing
@@ -44,6 +45,7 @@ READ_LOCK_TIMEOUT = 10.0
 RUN_UP_DAYS = 7  # day-N curves start a week before the premiere, to show the lift
 MAX_PREMIERES = 4  # day-N curves for the latest seasons: more lines are hard to tell apart
 MAX_SERIES = 8  # lines per time chart: more is unreadable
+RISING_HOURS = 24  # "fastest-growing": engagement gained per hour over the last day
 EXPLORE_ROWS = 1_000  # newest posts listed and downloaded: enough to read, light to send
 
 
@@ -268,6 +270,17 @@ def load_conversation(path: str, filters: Filters, rows: int = 20) -> Conversati
         sources=sources,
         languages=languages,
     )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def load_rising(
+    path: str, filters: Filters, now: datetime, hours: int = RISING_HOURS, rows: int = 10
+) -> pd.DataFrame:
+    """Posts of the period gaining engagement fastest over the ``hours`` before its end
+    (or ``now``, when sooner): :func:`analytics.queries.velocity.rising_posts`."""
+    until = min(filters.end, now) if filters.end is not None else now
+    with _reading(path) as con:
+        return rising_posts(con, until - timedelta(hours=hours), until, filters, limit=rows)
 
 
 @dataclass(frozen=True, slots=True)

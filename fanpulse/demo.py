@@ -36,6 +36,7 @@ from analytics.store import connect, prepare_database, transaction
 from analytics.store.write import insert_mentions_from, insert_posts_from
 from collector.matching import Matcher
 from fanpulse import demo_text
+from fanpulse.demo_engagement import write_engagement_history
 from fanpulse.demo_history import write_alerts, write_history
 
 DEFAULT_START = date(2021, 6, 1)
@@ -447,6 +448,7 @@ def build_demo(
             if progress:
                 progress(high, total)
         write_history(con, config, start, end)
+        write_engagement_history(con, end)
         mentions = int(con.execute("SELECT count(*) FROM mentions").fetchall()[0][0])
         write_alerts(con, end)
     return DemoSummary(

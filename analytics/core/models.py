@@ -30,6 +30,9 @@ class Post:
     score: int | None = None
     post_kind: str = "post"  # article | post | comment | fanwork | video
     views: int | None = None
+    # What the platform's lookup API calls this post, when post_id does not say it: a
+    # Mastodon status's id on the instance it was read from (its uri names another server).
+    ref: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,3 +143,38 @@ class SourceSpec:
     name: str
     kind: str
     interval: timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshTarget:
+    """A stored post whose counts are due to be asked for again."""
+
+    post_id: str
+    channel: str
+    post_kind: str
+    ref: str | None  # the platform's id for it, when post_id does not say it
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """A post's counts as the platform gives them now; None where it gave none."""
+
+    post_id: str
+    likes: int | None = None
+    shares: int | None = None
+    replies: int | None = None
+    score: int | None = None
+    views: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshResult:
+    """One source's refresh: the posts asked for, the counts returned, and the posts the
+    platform did not return (deleted, hidden) or that cannot be asked for."""
+
+    asked: list[str]
+    counts: list[Counts]
+    gone: list[str]
+    calls: int = 0  # requests made
+    error: str | None = None  # why it stopped early; what came before is kept
+    retry_after: float | None = None  # seconds the platform asked to wait, when it did

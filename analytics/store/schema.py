@@ -190,6 +190,38 @@ def _qualify_feed_ids(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister("post_id_changes")
 
 
+_ENGAGEMENT = (
+    # One row per post and moment its counts were seen to change (first sight included).
+    """
+    CREATE TABLE engagement_history (
+        post_id VARCHAR NOT NULL,
+        observed_at TIMESTAMPTZ NOT NULL,
+        likes BIGINT,
+        shares BIGINT,
+        replies BIGINT,
+        score BIGINT,
+        views BIGINT,
+        PRIMARY KEY (post_id, observed_at)
+    )
+    """,
+    # What the counts refresh needs per post: the platform's id for it when post_id does not
+    # say it, when it was last asked for, and when the platform stopped returning it.
+    """
+    CREATE TABLE engagement_refresh (
+        post_id VARCHAR PRIMARY KEY,
+        ref VARCHAR,
+        checked_at TIMESTAMPTZ,
+        gone_at TIMESTAMPTZ
+    )
+    """,
+    # Counts as first stored: the start of each post's history.
+    """
+    INSERT INTO engagement_history
+    SELECT post_id, collected_at, likes, shares, replies, score, views FROM posts
+    WHERE coalesce(likes, shares, replies, score, views) IS NOT NULL
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     # Versions 1, 6 and 7 created analyst views; the views now come from views.py (see above).
     Migration(1, "core tables and analyst views", _CORE_TABLES),
@@ -235,6 +267,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             "INSERT INTO entity_shows SELECT entity_id, show_id FROM entities "
             "WHERE show_id IS NOT NULL AND kind <> 'show'",
         ),
+    ),
+    Migration(
+        12,
+        "engagement_history and engagement_refresh: counts of recent posts refreshed and kept",
+        _ENGAGEMENT,
     ),
 )
 

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from analytics.core.models import Entity, RunBatch, RunRecord, ScoredPost, SourceState
 from analytics.store.connection import DEFAULT_LOCK_TIMEOUT, connect, transaction
+from analytics.store.engagement import record_engagement
 from analytics.store.hierarchy import sync_entity_shows
 from analytics.store.schema import migrate
 
@@ -207,6 +208,7 @@ def _insert_posts(
         """
     )
     con.unregister("incoming_posts")
+    record_engagement(con, scored, collected_at)
     mentions = mentions_table(scored)
     if mentions.num_rows:
         con.register("incoming_mentions", mentions)

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from analytics.core.config import SourceEntry
 from analytics.core.errors import ConfigError, config_error
-from analytics.core.models import Attention, Post, SourceState
+from analytics.core.models import Attention, Post, RefreshResult, RefreshTarget, SourceState
 from analytics.core.post_ids import feed_post_id
 from collector.http import Fetcher, FetchError
 
@@ -82,6 +82,7 @@ def make_post(
     shares: int | None = None,
     replies: int | None = None,
     score: int | None = None,
+    ref: str | None = None,
 ) -> Post:
     """The one way a source makes a post: id, source and channel come from ``origin``."""
     if origin.feed_ids:
@@ -104,6 +105,7 @@ def make_post(
         replies=replies,
         score=score,
         post_kind=post_kind or origin.post_kind,
+        ref=ref,
     )
 
 
@@ -159,6 +161,17 @@ class Source(ABC):
     @abstractmethod
     async def collect(self, fetcher: Fetcher, channel: str, state: SourceState) -> Collected:
         """Fetch and parse one channel; raise FetchError or SourceError on failure."""
+
+    def can_refresh_counts(self) -> bool:
+        """Whether this source can look its posts up by id again (kind and credentials)."""
+        return False
+
+    async def refresh_counts(
+        self, fetcher: Fetcher, targets: list[RefreshTarget], max_calls: int
+    ) -> RefreshResult:
+        """Ask the platform again for the counts of ``targets`` (in batches, at most
+        ``max_calls`` requests); only called when :meth:`can_refresh_counts`."""
+        raise NotImplementedError(f"{self.kind} sources cannot refresh counts")
 
     def entity_references(self) -> list[str]:
         """Watchlist entity ids this source's settings name (checked at start-up)."""

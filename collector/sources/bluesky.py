@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import Field
 
-from analytics.core.models import Post, SourceState
+from analytics.core.models import Counts, Post, RefreshResult, RefreshTarget, SourceState
 from collector.http import Fetcher, FetchError, FetchResponse
 from collector.sources.base import (
     Collected,
@@ -30,6 +30,7 @@ from collector.sources.base import (
     make_post,
     off_loop,
 )
+from collector.sources.refresh import ask_in_batches
 from collector.sources.values import count, mapping, string, timestamp
 from collector.text import clean_text, one_line
 
@@ -39,6 +40,8 @@ KIND = "bluesky"
 HANDLE_ENV = "BLUESKY_HANDLE"
 PASSWORD_ENV = "BLUESKY_APP_PASSWORD"
 _AUTH_REFUSED = (400, 401)
+# app.bsky.feed.getPosts takes at most this many uris a call.
+POSTS_PER_CALL = 25
 
 
 class BlueskySettings(SourceSettings):
@@ -94,6 +97,24 @@ class BlueskySource(Source):
         if mode == "author":
             return await self._author_feed(fetcher, channel, value, state)
         return await self._search(fetcher, channel, value, state)
+
+    def can_refresh_counts(self) -> bool:
+        return True
+
+    async def refresh_counts(
+        self, fetcher: Fetcher, targets: list[RefreshTarget], max_calls: int
+    ) -> RefreshResult:
+        """``app.bsky.feed.getPosts?uris=…`` on the keyless public API."""
+        url = f"{self.settings.public_url}/xrpc/app.bsky.feed.getPosts"
+
+        async def ask(chunk: list[RefreshTarget]) -> tuple[list[Counts], bool]:
+            uris = [t.post_id.removeprefix(f"{KIND}:") for t in chunk]
+            response = await fetcher.get(url, params={"uris": uris})
+            return view_counts(_list(response.json(), "posts")), True
+
+        askable = [t for t in targets if t.post_id.startswith(f"{KIND}:at://")]
+        unaskable = [t for t in targets if not t.post_id.startswith(f"{KIND}:at://")]
+        return await ask_in_batches(askable, POSTS_PER_CALL, max_calls, ask, unaskable)
 
     async def _author_feed(
         self, fetcher: Fetcher, channel: str, handle: str, state: SourceState
@@ -221,6 +242,25 @@ def _advance(
     stamps = [s for s in stamps if s]
     newest = max(stamps, default=None)
     return replace(state, cursor=max(filter(None, [state.cursor, newest]), default=None))
+
+
+def view_counts(views: list[Any]) -> list[Counts]:
+    """Counts of post views, as :func:`parse_post_views` reads them (pure)."""
+    found = []
+    for raw in views:
+        view = mapping(raw)
+        uri = string(view.get("uri"))
+        if uri is None:
+            continue
+        found.append(
+            Counts(
+                f"{KIND}:{uri}",
+                likes=count(view.get("likeCount")),
+                shares=count(view.get("repostCount")),
+                replies=count(view.get("replyCount")),
+            )
+        )
+    return found
 
 
 def parse_post_views(views: list[dict[str, Any]], channel: str, source_name: str) -> list[Post]:

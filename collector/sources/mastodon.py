@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from pydantic import Field, field_validator
 
-from analytics.core.models import Post, SourceState
+from analytics.core.models import Counts, Post, RefreshResult, RefreshTarget, SourceState
 from collector.http import Fetcher
 from collector.sources.base import (
     Collected,
@@ -27,11 +27,15 @@ from collector.sources.base import (
     make_post,
     off_loop,
 )
+from collector.sources.refresh import ask_in_batches
 from collector.sources.values import count, mapping, string, timestamp
 from collector.text import MAX_TITLE_CHARS, html_to_text, one_line
 
 KIND = "mastodon"
 _LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?([a-z]+)"?')
+# GET /api/v1/statuses?id[]=… answers at most this many statuses a call.
+STATUSES_PER_CALL = 20
+_LOCAL_STATUS = re.compile(r"/users/[^/]+/statuses/(\d+)")
 
 
 class MastodonSettings(SourceSettings):
@@ -99,6 +103,57 @@ class MastodonSource(Source):
         cursor = max(filter(None, [state.cursor, newest]), key=_id_order, default=None)
         return Collected(posts, replace(state, cursor=cursor), http_status=status_code)
 
+    def can_refresh_counts(self) -> bool:
+        return True
+
+    async def refresh_counts(
+        self, fetcher: Fetcher, targets: list[RefreshTarget], max_calls: int
+    ) -> RefreshResult:
+        """``GET /api/v1/statuses?id[]=…`` on this instance, by the ids it gave the statuses."""
+        ids = {
+            t.post_id: t.ref or local_status_id(t.post_id, self.settings.base_url) for t in targets
+        }
+        url = f"{self.settings.base_url}/api/v1/statuses"
+
+        async def ask(chunk: list[RefreshTarget]) -> tuple[list[Counts], bool]:
+            post_by_id = {ids[t.post_id]: t.post_id for t in chunk}
+            response = await fetcher.get(url, params={"id[]": list(post_by_id)})
+            statuses = response.json()
+            if not isinstance(statuses, list):
+                raise SourceError(f"unexpected answer from {url}: not a list of statuses")
+            return parse_status_counts(statuses, post_by_id), True
+
+        askable = [t for t in targets if ids[t.post_id]]
+        unaskable = [t for t in targets if not ids[t.post_id]]
+        return await ask_in_batches(askable, STATUSES_PER_CALL, max_calls, ask, unaskable)
+
+
+def local_status_id(post_id: str, base_url: str) -> str | None:
+    """A status's id on ``base_url`` when its uri says it (it was posted there)."""
+    uri = post_id.removeprefix(f"{KIND}:")
+    parts = urlsplit(uri)
+    match = _LOCAL_STATUS.fullmatch(parts.path)
+    return match.group(1) if match and parts.netloc == urlsplit(base_url).netloc else None
+
+
+def parse_status_counts(statuses: list[Any], post_by_id: dict[str, str]) -> list[Counts]:
+    """Counts of the statuses asked for by id (pure); others in the answer are ignored."""
+    found = []
+    for raw in statuses:
+        status = mapping(raw)
+        post_id = post_by_id.get(string(status.get("id")) or "")
+        if post_id is None:
+            continue
+        found.append(
+            Counts(
+                post_id,
+                likes=count(status.get("favourites_count")),
+                shares=count(status.get("reblogs_count")),
+                replies=count(status.get("replies_count")),
+            )
+        )
+    return found
+
 
 def _id_order(status_id: str) -> tuple[int, str]:
     """Mastodon ids are snowflake numbers in strings: compare by length, then text."""
@@ -134,6 +189,7 @@ def parse_statuses(statuses: list[dict[str, Any]], *, channel: str, source_name:
                 likes=count(status.get("favourites_count")),
                 shares=count(status.get("reblogs_count")),
                 replies=count(status.get("replies_count")),
+                ref=string(status.get("id")),  # its id here, for refreshing its counts
             )
         )
     return posts

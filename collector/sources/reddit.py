@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from analytics.core.models import Post, SourceState
+from analytics.core.models import Counts, Post, RefreshResult, RefreshTarget, SourceState
 from collector.http import Fetcher, FetchResponse
 from collector.sources.base import (
     Collected,
@@ -36,6 +36,7 @@ from collector.sources.base import (
     make_post,
     off_loop,
 )
+from collector.sources.refresh import ask_in_batches
 from collector.sources.rss import fetch_feed, parse_feed
 from collector.sources.values import count, mapping, string
 from collector.text import MAX_TITLE_CHARS, clean_text, one_line
@@ -47,6 +48,8 @@ ID_ENV, SECRET_ENV, AGENT_ENV = "REDDIT_CLIENT_ID", "REDDIT_CLIENT_SECRET", "RED
 # Keep a few calls in hand for the other channels sharing the same app's allowance.
 MIN_REMAINING = 5
 _FULLNAME = re.compile(r"t[13]_[0-9a-z]+")
+# /api/info takes at most this many fullnames a call.
+THINGS_PER_CALL = 100
 
 
 class RedditSettings(SourceSettings):
@@ -131,6 +134,26 @@ class RedditSource(Source):
         newest = max((_order_key(t) for t in things), default=None)
         cursor = max(filter(None, [seen_until, newest]), default=None)
         return Collected(posts, replace(state, cursor=cursor), http_status=status)
+
+    def can_refresh_counts(self) -> bool:
+        return _credentials() is not None  # the RSS fallback has no counts to refresh
+
+    async def refresh_counts(
+        self, fetcher: Fetcher, targets: list[RefreshTarget], max_calls: int
+    ) -> RefreshResult:
+        """``/api/info?id=t3_…,t1_…``: links and comments by fullname (needs OAuth)."""
+        names = {t.post_id: t.post_id.removeprefix(f"{KIND}:") for t in targets}
+        url = f"{self.settings.base_url}/api/info"
+
+        async def ask(chunk: list[RefreshTarget]) -> tuple[list[Counts], bool]:
+            query = {"id": ",".join(names[t.post_id] for t in chunk), "raw_json": 1}
+            response = await self._get(fetcher, url, query)
+            things, _ = parse_listing_page(response.json())
+            return thing_counts(things), not _rate_limited(response.headers)
+
+        askable = [t for t in targets if _FULLNAME.fullmatch(names[t.post_id])]
+        unaskable = [t for t in targets if not _FULLNAME.fullmatch(names[t.post_id])]
+        return await ask_in_batches(askable, THINGS_PER_CALL, max_calls, ask, unaskable)
 
     async def _get(self, fetcher: Fetcher, url: str, params: dict[str, Any]) -> FetchResponse:
         token = await self._access_token(fetcher)
@@ -271,6 +294,25 @@ def parse_things(things: list[dict[str, Any]], *, channel: str, source_name: str
             )
         )
     return posts
+
+
+def thing_counts(things: list[dict[str, Any]]) -> list[Counts]:
+    """Counts of links and comments, as :func:`parse_things` reads them (pure)."""
+    found = []
+    for raw in things:
+        thing = mapping(raw)
+        name = string(thing.get("name"))
+        if name is None:
+            continue
+        found.append(
+            Counts(
+                f"{KIND}:{name}",
+                likes=count(thing.get("ups")),
+                replies=count(thing.get("num_comments")),
+                score=_score(thing.get("score")),
+            )
+        )
+    return found
 
 
 def _score(value: object) -> int | None:

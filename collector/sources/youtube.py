@@ -18,14 +18,14 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import Field, field_validator
 
-from analytics.core.models import Post, SourceState
+from analytics.core.models import Counts, Post, RefreshResult, RefreshTarget, SourceState
 from collector.http import Fetcher, FetchError
 from collector.sources.base import (
     Collected,
@@ -36,12 +36,17 @@ from collector.sources.base import (
     make_post,
     off_loop,
 )
+from collector.sources.refresh import AskBatch, ask_in_batches, combine
 from collector.sources.rss import entry_post, fetch_feed, read_feed
 from collector.sources.values import count, mapping, string, timestamp
 from collector.text import clean_text, one_line
 
 KIND = "youtube"
 KEY_ENV = "YOUTUBE_API_KEY"
+# videos.list and comments.list take at most this many ids a call (1 quota unit each).
+IDS_PER_CALL = 50
+_VIDEO_ID = re.compile(r"[\w-]{1,64}")
+_COMMENT = f"{KIND}:comment:"
 
 
 class YoutubeSettings(SourceSettings):
@@ -134,6 +139,60 @@ class YoutubeSource(Source):
         cursor = max(filter(None, [state.cursor, newest]), default=None)
         return Collected(posts, replace(state, cursor=cursor), http_status=status)
 
+    def can_refresh_counts(self) -> bool:
+        return _api_key() is not None  # channel feeds refresh their 15 newest videos each poll
+
+    async def refresh_counts(
+        self, fetcher: Fetcher, targets: list[RefreshTarget], max_calls: int
+    ) -> RefreshResult:
+        """``videos.list`` (views, likes, comments) and ``comments.list`` (likes) by id,
+        each call spending one unit of the daily quota budget (needs the API key)."""
+        native = {t.post_id: _native_id(t.post_id) for t in targets}
+        videos = [t for t in targets if not t.post_id.startswith(_COMMENT) and native[t.post_id]]
+        comments = [t for t in targets if t.post_id.startswith(_COMMENT) and native[t.post_id]]
+        unaskable = [t for t in targets if not native[t.post_id]]
+
+        def lookup(resource: str, part: str, read: Callable[[dict[str, Any]], Counts]) -> AskBatch:
+            async def ask(chunk: list[RefreshTarget]) -> tuple[list[Counts], bool]:
+                self._spend_quota()
+                params = {
+                    "part": part,
+                    "id": ",".join(native[t.post_id] or "" for t in chunk),
+                    "maxResults": IDS_PER_CALL,
+                    "key": _api_key(),
+                }
+                try:
+                    response = await fetcher.get(
+                        f"{self.settings.api_url}/{resource}", params=params
+                    )
+                except FetchError as exc:
+                    raise _api_error(exc, resource) from None
+                items = mapping(response.json()).get("items")
+                if not isinstance(items, list):
+                    raise SourceError("unexpected YouTube answer: no 'items' list")
+                return [
+                    read(mapping(item)) for item in items if string(mapping(item).get("id"))
+                ], True
+
+            return ask
+
+        first = await ask_in_batches(
+            videos,
+            IDS_PER_CALL,
+            max_calls,
+            lookup("videos", "statistics", _video_counts),
+            unaskable,
+        )
+        if first.error or first.calls >= max_calls or not comments:
+            return first
+        second = await ask_in_batches(
+            comments,
+            IDS_PER_CALL,
+            max_calls - first.calls,
+            lookup("comments", "snippet", _comment_counts),
+        )
+        return combine(first, second)
+
     def _spend_quota(self) -> None:
         today = datetime.now(UTC).strftime("%Y-%m-%d")
         if today != self._quota_day:
@@ -166,6 +225,30 @@ def _api_error(exc: FetchError, video_id: str) -> Exception:
     if exc.status == 404:
         return SourceError(f"no YouTube video {video_id}")
     return exc
+
+
+def _native_id(post_id: str) -> str | None:
+    """The id videos.list or comments.list takes, when the post id carries one."""
+    if post_id.startswith(_COMMENT):
+        return post_id.removeprefix(_COMMENT) or None
+    video_id = post_id.removeprefix(f"{KIND}:")
+    return video_id if _VIDEO_ID.fullmatch(video_id) else None
+
+
+def _video_counts(item: dict[str, Any]) -> Counts:
+    statistics = mapping(item.get("statistics"))
+    return Counts(
+        f"{KIND}:{item['id']}",
+        likes=_number(statistics.get("likeCount")),
+        replies=_number(statistics.get("commentCount")),
+        views=_number(statistics.get("viewCount")),
+    )
+
+
+def _comment_counts(item: dict[str, Any]) -> Counts:
+    return Counts(
+        f"{_COMMENT}{item['id']}", likes=count(mapping(item.get("snippet")).get("likeCount"))
+    )
 
 
 def _published(item: dict[str, Any]) -> str | None:

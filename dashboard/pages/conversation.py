@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.data import clip, escape_markdown, load_conversation
+from dashboard.rising import show_rising
 from dashboard.state import SOURCE_LABELS, context
 
 MIN_Z = 2.0
@@ -112,6 +113,8 @@ st.dataframe(
         "link": st.column_config.LinkColumn(display_text="open ↗", validate=r"^https?://"),
     },
 )
+
+show_rising(ctx)
 
 left, right = st.columns([3, 2])
 with left:

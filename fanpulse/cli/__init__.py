@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from analytics.core import CONFIG_ENV
-from fanpulse.cli import alerts, collect, data, database, demo, serve
+from fanpulse.cli import alerts, collect, data, database, demo, engagement, serve
 from fanpulse.cli.common import state
 from fanpulse.logs import setup_logging
 
@@ -64,6 +64,7 @@ for command in (
     demo.demo,
     data.rescore,
     data.trends,
+    engagement.rising,
     data.export,
     serve.dashboard,
     serve.up,

@@ -130,9 +130,13 @@ def test_an_ordinary_open_refuses_a_truncated_file(tmp_path: Path) -> None:
 
 
 def test_check_passes_a_sound_file(config: Path) -> None:
+    with connect(load_config(config).database_path, read_only=True) as con:
+        row = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+        ).fetchone()
     result = fanpulse(config, "check")
     assert result.returncode == 0, result.stderr
-    assert "is sound: 9 tables" in result.stdout
+    assert row is not None and f"is sound: {row[0]} tables" in result.stdout
     assert "2,000 posts" in result.stdout
     assert "data and indexes" in result.stdout
 

@@ -184,3 +184,29 @@ def test_day_counts_add_up_exactly_and_follow_the_weights() -> None:
     counts = _largest_remainder([3.3, 0.1, 2.2, 4.4], 1_000_003)
     assert sum(counts) == 1_000_003
     assert [round(c / 1_000_003, 4) for c in counts] == [0.33, 0.01, 0.22, 0.44]
+
+
+def test_recent_posts_have_grown_and_their_history_ends_at_their_counts(
+    demo: tuple[AppConfig, Path],
+) -> None:
+    from analytics.queries.velocity import rising_posts
+    from analytics.store import connect
+
+    _, path = demo
+    ended_elsewhere = one(
+        path,
+        """
+        SELECT count(*) FROM posts p JOIN (
+            SELECT post_id, arg_max(struct_pack(likes := likes, shares := shares,
+                   replies := replies, score := score, views := views), observed_at) AS last
+            FROM engagement_history GROUP BY 1) h USING (post_id)
+        WHERE h.last IS DISTINCT FROM struct_pack(likes := p.likes, shares := p.shares,
+              replies := p.replies, score := p.score, views := p.views)
+        """,
+    )
+    assert ended_elsewhere == 0
+    assert one(path, "SELECT max(observed_at) FROM engagement_history") < END  # type: ignore[operator]
+    with connect(path, read_only=True) as con:
+        rising = rising_posts(con, END - timedelta(hours=24), END, limit=10)
+    assert len(rising) == 10 and (rising["gained_per_hour"] > 0).all()
+    assert list(rising["gained_per_hour"]) == sorted(rising["gained_per_hour"], reverse=True)

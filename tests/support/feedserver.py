@@ -62,6 +62,7 @@ class FeedServer:
     def __init__(self) -> None:
         self._routes: dict[str, list[Reply]] = {}
         self._dynamic: dict[str, Callable[[], Reply]] = {}
+        self._answers: dict[str, Callable[[SeenRequest], Reply]] = {}
         self._lock = threading.Lock()
         self.requests: list[SeenRequest] = []
         self.body_bytes = 0  # response body bytes sent, all routes
@@ -103,6 +104,13 @@ class FeedServer:
             self._dynamic[path] = make_reply
         return self.url(path)
 
+    def route_answer(self, path: str, answer: Callable[[SeenRequest], Reply]) -> str:
+        """Answer ``path`` with what ``answer`` makes of each request (its query, its body):
+        an API that looks things up by the ids it is asked for."""
+        with self._lock:
+            self._answers[path] = answer
+        return self.url(path)
+
     def hits(self, path: str) -> list[SeenRequest]:
         with self._lock:
             return [r for r in self.requests if r.path.split("?")[0] == path]
@@ -129,11 +137,11 @@ class FeedServer:
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length) if length else b""
+        seen = SeenRequest(handler.command, handler.path, dict(handler.headers.items()), body)
         with self._lock:
-            self.requests.append(
-                SeenRequest(handler.command, handler.path, dict(handler.headers.items()), body)
-            )
-        reply = self._next_reply(handler.path)
+            self.requests.append(seen)
+            answer = self._answers.get(handler.path.split("?")[0])
+        reply = answer(seen) if answer is not None else self._next_reply(handler.path)
         if reply is None:
             reply = Reply(status=404, body=b"not found", content_type="text/plain")
         if reply.delay:

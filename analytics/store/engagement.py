@@ -1,0 +1,190 @@
+"""Engagement over time: which recent posts to refresh, their new counts, and their history.
+
+``engagement_history`` keeps one row per post and moment its counts were seen to change:
+the counts as first stored, then each change a poll or a refresh brings. A count the
+platform did not give (NULL) never erases one already stored. ``engagement_refresh``
+remembers, per post, the id the platform's lookup takes when ``post_id`` does not say it
+(a Mastodon status's id on its instance), when it was last asked for, and when the
+platform stopped returning it (deleted or hidden: it is not asked for again; its last
+counts stay).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from analytics.core.models import RefreshResult, RefreshTarget, ScoredPost
+from analytics.store.connection import DEFAULT_LOCK_TIMEOUT, connect, transaction
+
+COUNT_COLUMNS = ("likes", "shares", "replies", "score", "views")
+_TIME = pa.timestamp("us", tz="UTC")
+
+
+def record_engagement(
+    con: duckdb.DuckDBPyConnection, scored: Sequence[ScoredPost], observed_at: datetime
+) -> None:
+    """After posts were stored: remember their platform ids, and add the history rows of
+    those whose counts are new or changed (inside the caller's transaction)."""
+    refs = [(s.post.post_id, s.post.ref) for s in scored if s.post.ref]
+    if refs:
+        con.register(
+            "incoming_refs",
+            pa.table({"post_id": [p for p, _ in refs], "ref": [r for _, r in refs]}),
+        )
+        con.execute(
+            """
+            INSERT INTO engagement_refresh (post_id, ref)
+            SELECT DISTINCT ON (post_id) post_id, ref FROM incoming_refs
+            ON CONFLICT (post_id) DO NOTHING
+            """
+        )
+        con.unregister("incoming_refs")
+    _record_history(con, [s.post.post_id for s in scored], observed_at)
+
+
+def _record_history(
+    con: duckdb.DuckDBPyConnection, post_ids: Sequence[str], observed_at: datetime
+) -> int:
+    """Add a history row for each of ``post_ids`` whose stored counts differ from its latest
+    history row (or that has none yet and has a count); returns how many were added."""
+    if not post_ids:
+        return 0
+    con.register("history_ids", pa.table({"post_id": pa.array(post_ids, pa.string())}))
+    try:
+        row = con.execute(
+            """
+            INSERT INTO engagement_history
+            SELECT p.post_id, $observed_at, p.likes, p.shares, p.replies, p.score, p.views
+            FROM posts p
+            SEMI JOIN (SELECT DISTINCT post_id FROM history_ids) i ON i.post_id = p.post_id
+            LEFT JOIN (
+                SELECT post_id,
+                       arg_max(struct_pack(likes := likes, shares := shares,
+                                           replies := replies, score := score,
+                                           views := views), observed_at) AS last
+                FROM engagement_history
+                WHERE post_id IN (SELECT post_id FROM history_ids)
+                GROUP BY post_id
+            ) h ON h.post_id = p.post_id
+            WHERE coalesce(p.likes, p.shares, p.replies, p.score, p.views) IS NOT NULL
+              AND (h.last IS NULL
+                   OR struct_pack(likes := p.likes, shares := p.shares, replies := p.replies,
+                                  score := p.score, views := p.views) IS DISTINCT FROM h.last)
+            ON CONFLICT DO NOTHING
+            """,
+            {"observed_at": observed_at},
+        ).fetchone()
+    finally:
+        con.unregister("history_ids")
+    return int(row[0]) if row else 0
+
+
+def refresh_targets(
+    path: Path | str,
+    source_name: str,
+    since: datetime,
+    limit: int,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+) -> list[RefreshTarget]:
+    """Up to ``limit`` posts of ``source_name`` created since ``since`` and not gone, those
+    asked for longest ago (never first), then the newest."""
+    with connect(path, read_only=True, lock_timeout=lock_timeout) as con:
+        rows = con.execute(
+            """
+            SELECT p.post_id, p.channel, p.post_kind, r.ref
+            FROM posts p LEFT JOIN engagement_refresh r ON r.post_id = p.post_id
+            WHERE p.source_name = $source_name AND p.created_at >= $since
+              AND r.gone_at IS NULL
+            ORDER BY r.checked_at ASC NULLS FIRST, p.created_at DESC, p.post_id
+            LIMIT $limit
+            """,
+            {"source_name": source_name, "since": since, "limit": limit},
+        ).fetchall()
+    return [RefreshTarget(*row) for row in rows]
+
+
+def last_refresh(path: Path | str, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> datetime | None:
+    """When counts were last refreshed (for the first refresh after a restart)."""
+    with connect(path, read_only=True, lock_timeout=lock_timeout) as con:
+        row = con.execute("SELECT max(checked_at) FROM engagement_refresh").fetchone()
+    return row[0] if row else None
+
+
+def save_refresh(
+    path: Path | str,
+    results: Sequence[RefreshResult],
+    observed_at: datetime,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+) -> int:
+    """Store refreshed counts in one transaction; returns how many history rows were added.
+
+    A count the platform did not give keeps the stored one. Posts asked for are marked
+    checked; those not returned are marked gone.
+    """
+    counts = [c for result in results for c in result.counts]
+    asked = [p for result in results for p in result.asked]
+    gone = [p for result in results for p in result.gone]
+    with connect(path, lock_timeout=lock_timeout) as con, transaction(con):
+        if counts:
+            table = pa.table(
+                {"post_id": pa.array([c.post_id for c in counts], pa.string())}
+                | {
+                    name: pa.array([getattr(c, name) for c in counts], pa.int64())
+                    for name in COUNT_COLUMNS
+                }
+            )
+            con.register("refreshed_counts", table)
+            con.execute(
+                """
+                UPDATE posts SET
+                    likes = coalesce(c.likes, posts.likes),
+                    shares = coalesce(c.shares, posts.shares),
+                    replies = coalesce(c.replies, posts.replies),
+                    score = coalesce(c.score, posts.score),
+                    views = coalesce(c.views, posts.views)
+                FROM (SELECT DISTINCT ON (post_id) * FROM refreshed_counts) c
+                WHERE posts.post_id = c.post_id
+                """
+            )
+            con.unregister("refreshed_counts")
+        if asked:
+            _mark(con, asked, set(gone), observed_at)
+        return _record_history(con, [c.post_id for c in counts], observed_at)
+
+
+def _mark(con: duckdb.DuckDBPyConnection, asked: list[str], gone: set[str], at: datetime) -> None:
+    table = pa.table(
+        {
+            "post_id": pa.array(asked, pa.string()),
+            "checked_at": pa.array([at] * len(asked), _TIME),
+            "gone_at": pa.array([at if p in gone else None for p in asked], _TIME),
+        }
+    )
+    con.register("checked_posts", table)
+    con.execute(
+        """
+        INSERT INTO engagement_refresh (post_id, checked_at, gone_at)
+        SELECT DISTINCT ON (post_id) post_id, checked_at, gone_at FROM checked_posts
+        ON CONFLICT (post_id) DO UPDATE
+        SET checked_at = excluded.checked_at, gone_at = excluded.gone_at
+        """
+    )
+    con.unregister("checked_posts")
+
+
+HISTORY_COLUMNS = ("post_id", "observed_at", *COUNT_COLUMNS)
+
+
+def insert_history_from(con: duckdb.DuckDBPyConnection, rows: duckdb.DuckDBPyRelation) -> None:
+    """Bulk load of history rows built inside DuckDB (the demo's generator): ``rows`` has
+    exactly :data:`HISTORY_COLUMNS`; a (post, time) already recorded is kept as it was."""
+    if tuple(rows.columns) != HISTORY_COLUMNS:
+        raise ValueError(f"expected the columns {list(HISTORY_COLUMNS)}, got {rows.columns}")
+    con.register("incoming_history", rows)
+    con.execute("INSERT OR IGNORE INTO engagement_history BY NAME SELECT * FROM incoming_history")
+    con.unregister("incoming_history")
