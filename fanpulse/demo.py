@@ -448,7 +448,7 @@ def build_demo(
                 progress(high, total)
         write_history(con, config, start, end)
         mentions = int(con.execute("SELECT count(*) FROM mentions").fetchall()[0][0])
-        write_alerts(con, end)
+        write_alerts(con, config, end)
     return DemoSummary(
         path=path,
         posts=total,
