@@ -35,7 +35,12 @@ from analytics.queries.alerts import (
     undelivered,
 )
 from analytics.queries.health import source_health
-from analytics.queries.spike_groups import SpikeLike, plan_spike_alerts, show_memberships
+from analytics.queries.spike_groups import (
+    QUIET_PERIOD,
+    SpikeLike,
+    plan_spike_alerts,
+    show_memberships,
+)
 from analytics.queries.timeseries import Bucket
 from analytics.store import Connection, connect, transaction
 from analytics.store.alerts import mark_delivery, record_new, set_members
@@ -44,8 +49,6 @@ from collector.alert_messages import payload
 log = logging.getLogger(__name__)
 
 WEBHOOK_TIMEOUT = 10.0
-# A spike the day after (or within this long of) an alerted one is the same buzz.
-SPIKE_QUIET_PERIOD = timedelta(days=3)
 
 
 def webhook_urls(config: AppConfig) -> list[str]:
@@ -62,10 +65,8 @@ def find_alerts(config: AppConfig, now: datetime | None = None) -> list[Alert]:
         found = find_spikes(con, config, now)
         earliest = min((s.bucket for _, spikes in found for s in spikes), default=now)
         # Enough history for the quiet period and an adjoining daily alert.
-        known = known_spike_alerts(con, earliest - SPIKE_QUIET_PERIOD - timedelta(days=1))
-        plan = plan_spike_alerts(
-            found, show_memberships(config.watchlist), known, SPIKE_QUIET_PERIOD
-        )
+        known = known_spike_alerts(con, earliest - QUIET_PERIOD - timedelta(days=1))
+        plan = plan_spike_alerts(found, show_memberships(config.watchlist), known)
         alerts = [spike_group_alert(group) for group in plan.new]
         alerts += health_alerts(source_health(con, list(config.source_specs()), now))
         with transaction(con):

@@ -129,6 +129,6 @@ def write_alerts(con: Connection, config: AppConfig, end: datetime) -> None:
     recent = Filters(start=end - timedelta(days=30), end=end)
     spikes = detect_spikes(con, recent, bucket="day", threshold=4.0, min_posts=20, limit=None)
     memberships = show_memberships(config.watchlist)
-    plan = plan_spike_alerts([("day", spikes)], memberships, [], timedelta(days=1))
+    plan = plan_spike_alerts([("day", spikes)], memberships, [])
     with transaction(con):
         record_new(con, [spike_group_alert(group) for group in plan.new], end)

@@ -9,7 +9,8 @@ news. The rules, in order:
 - **Several shows**: a person listed under several shows goes with the first of them, in
   watchlist order, that spiked itself in that bucket; else the first that has another
   spiking member there; else the first listed. So every spike is named in one alert only.
-- **Continuation**: an entity already named in a spike alert from ``quiet`` before the
+- **Continuation**: an entity's run of consecutive spike buckets is one episode, alerted
+  at its first bucket; an entity already named in a spike alert from ``quiet`` before the
   bucket up to its end is the same buzz going on, and is left out.
 - **Late joiner**: a group whose show already has a spike alert for an overlapping or
   directly preceding bucket (hourly or daily) is that alert's event: its new members are
@@ -27,6 +28,9 @@ from typing import Protocol
 
 from analytics.core.watchlist import Watchlist
 from analytics.queries.timeseries import BUCKET_DELTAS, Bucket
+
+# A spike within this long of an alert naming the same entity is the same buzz.
+QUIET_PERIOD = timedelta(days=3)
 
 
 class SpikeLike(Protocol):
@@ -133,11 +137,19 @@ def _group_of(
     return next((show for show in shows if show in others), shows[0])
 
 
+def first_of_episodes(spikes: Sequence[SpikeLike], bucket: Bucket) -> list[SpikeLike]:
+    """Only the first bucket of each run of consecutive spike buckets per entity: a buzz
+    that lasts four days is one alert, not four."""
+    step = BUCKET_DELTAS[bucket]
+    seen = {(s.entity_id, s.bucket) for s in spikes}
+    return [s for s in spikes if (s.entity_id, s.bucket - step) not in seen]
+
+
 def plan_spike_alerts(
     found: Sequence[tuple[Bucket, Sequence[SpikeLike]]],
     memberships: Mapping[str, Sequence[str]],
     known: Sequence[KnownSpikeAlert],
-    quiet: timedelta,
+    quiet: timedelta = QUIET_PERIOD,
 ) -> SpikePlan:
     """Which groups are new alerts and which alerts gain late joiners (module's rules).
 
@@ -145,7 +157,11 @@ def plan_spike_alerts(
     since at least ``quiet`` plus a day before the earliest spike.
     """
     alerts = [replace(k, members=list(k.members)) for k in known]
-    candidates = [g for bucket, spikes in found for g in group_spikes(spikes, bucket, memberships)]
+    candidates = [
+        group
+        for bucket, spikes in found
+        for group in group_spikes(first_of_episodes(spikes, bucket), bucket, memberships)
+    ]
     # Earliest first, so a later bucket finds the alert an earlier one just made.
     candidates.sort(key=lambda g: (g.start, BUCKET_DELTAS[g.bucket], g.key))
     new: list[SpikeGroup] = []

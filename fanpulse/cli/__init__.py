@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from analytics.core import CONFIG_ENV
-from fanpulse.cli import alerts, collect, data, database, demo, serve
+from fanpulse.cli import alerts, collect, data, database, demo, events, serve, spikes
 from fanpulse.cli.common import state
 from fanpulse.logs import setup_logging
 
@@ -64,8 +64,10 @@ for command in (
     demo.demo,
     data.rescore,
     data.trends,
+    spikes.spikes,
     data.export,
     serve.dashboard,
     serve.up,
 ):
     app.command()(command)
+app.add_typer(events.app, name="events")
