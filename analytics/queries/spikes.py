@@ -103,11 +103,7 @@ def detect_spikes(
     ``daily_rhythm`` (hour buckets only): the baseline is the same hour of the ``window``
     days before, not the ``window`` hours before.
     """
-    check_bucket(bucket)
-    if window < 2 or min_posts < 1 or mad_floor <= 0:
-        raise ValueError("window must be at least 2, min_posts at least 1, mad_floor above 0")
-    if daily_rhythm and bucket != "hour":
-        raise ValueError("daily_rhythm compares hours: use it with bucket='hour'")
+    _check_options(bucket, window, min_posts, mad_floor, daily_rhythm)
     filters = filters or Filters()
     delta = BUCKET_DELTAS[bucket]
     # The history the baseline reads: `window` buckets, or `window` days of the same hour.
@@ -157,6 +153,16 @@ def detect_spikes(
         )
         for i, (entity_id, name, start, count, baseline, z) in enumerate(rows)
     ]
+
+
+def _check_options(
+    bucket: Bucket, window: int, min_posts: int, mad_floor: float, daily_rhythm: bool
+) -> None:
+    check_bucket(bucket)
+    if window < 2 or min_posts < 1 or mad_floor <= 0:
+        raise ValueError("window must be at least 2, min_posts at least 1, mad_floor above 0")
+    if daily_rhythm and bucket != "hour":
+        raise ValueError("daily_rhythm compares hours: use it with bucket='hour'")
 
 
 def _top_posts(
