@@ -1,10 +1,14 @@
 """Find new alerts after collection and send them to the configured webhooks.
 
+Spikes are looked for by the day and, with ``[alerts.hourly]``, by the hour, so a trailer
+dropped in the evening is alerted that evening; co-spiking entities of one show make one
+alert (:mod:`analytics.queries.spike_groups`).
+
 Webhook URLs hold their own secret token, so they come only from the environment variable
 named by ``alerts.webhooks_env`` and are never logged (only their host is). The message is
-Slack- and Discord-compatible JSON: ``text`` for Slack, ``content`` for Discord, each
-ignoring the other's key. A delivery that fails is retried on later checks, up to
-``MAX_DELIVERY_ATTEMPTS``; one that succeeded is never sent again.
+Slack-, Discord- and plain-JSON-compatible (:mod:`collector.alert_messages`). A delivery
+that fails is retried on later checks, up to ``MAX_DELIVERY_ATTEMPTS``; one that succeeded
+is never sent again.
 
 Why not apprise: this is one POST of one payload; apprise is a large synchronous dependency
 with its own URL scheme, which would change what users configure.
@@ -25,23 +29,26 @@ from analytics.core.config import AppConfig
 from analytics.core.filters import Filters
 from analytics.queries.alerts import (
     Alert,
-    drop_continuations,
-    first_of_episodes,
     health_alerts,
-    spike_alert,
+    known_spike_alerts,
+    spike_group_alert,
     undelivered,
 )
 from analytics.queries.health import source_health
-from analytics.store import connect, transaction
-from analytics.store.alerts import mark_delivery, record_new
+from analytics.queries.spike_groups import (
+    QUIET_PERIOD,
+    SpikeLike,
+    plan_spike_alerts,
+    show_memberships,
+)
+from analytics.queries.timeseries import Bucket
+from analytics.store import Connection, connect, transaction
+from analytics.store.alerts import mark_delivery, record_new, set_members
+from collector.alert_messages import payload
 
 log = logging.getLogger(__name__)
 
-# Discord refuses messages over 2,000 characters; Slack's limit is far higher.
-MAX_MESSAGE_CHARS = 1_900
 WEBHOOK_TIMEOUT = 10.0
-# A spike the day after (or within this long of) an alerted one is the same buzz.
-SPIKE_QUIET_PERIOD = timedelta(days=3)
 
 
 def webhook_urls(config: AppConfig) -> list[str]:
@@ -51,37 +58,57 @@ def webhook_urls(config: AppConfig) -> list[str]:
 
 def find_alerts(config: AppConfig, now: datetime | None = None) -> list[Alert]:
     """Detect spikes and unhealthy sources, record the new ones; return those (blocking)."""
-    from analytics.queries.spikes import detect_spikes
-
     now = now or datetime.now(UTC)
-    settings = config.alerts
     with connect(
         config.database_path, lock_timeout=config.database.spool_after.total_seconds()
     ) as con:
-        # detect_spikes reads the baseline window before this period by itself.
-        spikes = detect_spikes(
+        found = find_spikes(con, config, now)
+        earliest = min((s.bucket for _, spikes in found for s in spikes), default=now)
+        # Enough history for the quiet period and an adjoining daily alert.
+        known = known_spike_alerts(con, earliest - QUIET_PERIOD - timedelta(days=1))
+        plan = plan_spike_alerts(found, show_memberships(config.watchlist), known)
+        alerts = [spike_group_alert(group) for group in plan.new]
+        alerts += health_alerts(source_health(con, list(config.source_specs()), now))
+        with transaction(con):
+            for alert_id, members in plan.joined.items():
+                set_members(con, alert_id, members)
+            return record_new(con, alerts, now)
+
+
+def find_spikes(
+    con: Connection, config: AppConfig, now: datetime
+) -> list[tuple[Bucket, list[SpikeLike]]]:
+    """Daily spikes of ``alerts.lookback`` and, when on, hourly ones of the hourly lookback."""
+    from analytics.queries.spikes import detect_spikes
+
+    settings = config.alerts
+    # detect_spikes reads the baseline window before this period by itself.
+    daily: list[SpikeLike] = list(
+        detect_spikes(
             con,
             Filters(start=now - settings.lookback, end=now),
             bucket="day",
+            window=settings.baseline_days,
             threshold=settings.spike_z,
             min_posts=settings.spike_min_posts,
+            limit=None,
         )
-        # The lookback spans two days, so a spike continuing from yesterday is seen with
-        # its first day and is not news again.
-        fresh = drop_continuations(
-            con, first_of_episodes(spikes, timedelta(days=1)), SPIKE_QUIET_PERIOD
+    )
+    found: list[tuple[Bucket, list[SpikeLike]]] = [("day", daily)]
+    hourly = settings.hourly
+    if hourly.enabled:
+        spikes = detect_spikes(
+            con,
+            Filters(start=now - hourly.lookback, end=now),
+            bucket="hour",
+            window=hourly.baseline_days,
+            daily_rhythm=True,
+            threshold=hourly.spike_z,
+            min_posts=hourly.spike_min_posts,
+            limit=None,
         )
-        found = [spike_alert(s) for s in fresh]
-        found += health_alerts(source_health(con, list(config.source_specs()), now))
-        with transaction(con):
-            return record_new(con, found, now)
-
-
-def _payload(alert: Alert) -> dict[str, str]:
-    text = alert.text
-    if len(text) > MAX_MESSAGE_CHARS:
-        text = text[: MAX_MESSAGE_CHARS - 1] + "…"
-    return {"text": text, "content": text, "username": "fanpulse"}
+        found.append(("hour", list(spikes)))
+    return found
 
 
 def webhook_key(url: str) -> str:
@@ -105,7 +132,7 @@ async def deliver(config: AppConfig, client: httpx.AsyncClient) -> tuple[int, in
             if owed is not None and key not in owed:
                 continue  # this webhook already has it
             try:
-                response = await client.post(url, json=_payload(alert), timeout=WEBHOOK_TIMEOUT)
+                response = await client.post(url, json=payload(alert), timeout=WEBHOOK_TIMEOUT)
                 problem = f"HTTP {response.status_code}" if response.status_code >= 300 else None
             except httpx.HTTPError as exc:
                 problem = type(exc).__name__

@@ -450,7 +450,7 @@ def build_demo(
         write_history(con, config, start, end)
         write_engagement_history(con, end)
         mentions = int(con.execute("SELECT count(*) FROM mentions").fetchall()[0][0])
-        write_alerts(con, end)
+        write_alerts(con, config, end)
     return DemoSummary(
         path=path,
         posts=total,

@@ -13,7 +13,8 @@ import pyarrow as pa
 from analytics.core.config import AppConfig, SourceEntry
 from analytics.core.filters import Filters
 from analytics.core.models import RunRecord, SourceState
-from analytics.queries.alerts import first_of_episodes, spike_alert
+from analytics.queries.alerts import spike_group_alert
+from analytics.queries.spike_groups import plan_spike_alerts, show_memberships
 from analytics.queries.spikes import detect_spikes
 from analytics.store import Connection, transaction
 from analytics.store.alerts import record_new
@@ -123,10 +124,11 @@ def _run(entry: SourceEntry, channel: str, at: datetime, failed: bool) -> RunRec
     )
 
 
-def write_alerts(con: Connection, end: datetime) -> None:
+def write_alerts(con: Connection, config: AppConfig, end: datetime) -> None:
     """The spikes of the last month, as the collector's alert check would have recorded."""
     recent = Filters(start=end - timedelta(days=30), end=end)
-    spikes = detect_spikes(con, recent, bucket="day", threshold=4.0, min_posts=20)
-    episodes = first_of_episodes(spikes, timedelta(days=1))
+    spikes = detect_spikes(con, recent, bucket="day", threshold=4.0, min_posts=20, limit=None)
+    memberships = show_memberships(config.watchlist)
+    plan = plan_spike_alerts([("day", spikes)], memberships, [])
     with transaction(con):
-        record_new(con, [spike_alert(s) for s in episodes], end)
+        record_new(con, [spike_group_alert(group) for group in plan.new], end)

@@ -128,6 +128,21 @@ class DashboardConfig(_Strict):
     address: str = "127.0.0.1"
 
 
+class HourlySpikesConfig(_Strict):
+    """``[alerts.hourly]``: spikes by the hour, so a trailer drop is alerted the same evening.
+
+    An hour is compared with the same UTC hour of the previous ``baseline_days`` days (fans
+    post more in the evening), and needs ``spike_min_posts`` posts: a night hour going from
+    2 to 6 posts is far above its baseline but is not news.
+    """
+
+    enabled: bool = True
+    spike_z: float = Field(default=5.0, gt=0)
+    spike_min_posts: int = Field(default=15, ge=1)
+    baseline_days: int = Field(default=14, ge=2, le=90)
+    lookback: Duration = timedelta(hours=3)  # hourly spikes older than this are not news
+
+
 class AlertsConfig(_Strict):
     enabled: bool = True
     # Webhook URLs carry their own secret token, so they come from this environment
@@ -137,6 +152,8 @@ class AlertsConfig(_Strict):
     spike_z: float = Field(default=4.0, gt=0)  # robust z-score that makes a spike
     spike_min_posts: int = Field(default=20, ge=1)  # fewer posts than this never alert
     lookback: Duration = timedelta(days=2)  # spikes older than this are not news
+    baseline_days: int = Field(default=14, ge=2, le=90)  # a day's usual: the days before
+    hourly: HourlySpikesConfig = HourlySpikesConfig()
 
 
 class SourceEntry(BaseModel):

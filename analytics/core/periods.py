@@ -61,3 +61,34 @@ def last_days(n: int, now: datetime) -> Period:
 def period_of(start: datetime, end: datetime) -> Period:
     """The days from ``start`` up to the exclusive ``end`` (both on day boundaries)."""
     return Period(utc_day(start), utc_day(end - ONE_DAY))
+
+
+ONE_HOUR = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Hours:
+    """Whole UTC hours from ``start`` (inclusive) to ``end`` (exclusive)."""
+
+    start: datetime
+    end: datetime
+
+    def label(self) -> str:
+        """As dates and hours: "2026-12-05 18:00 – 21:00 (UTC)"."""
+        last = self.end - ONE_HOUR
+        to = (
+            f"{self.end:%H:%M}"
+            if last.date() == self.start.date()
+            else f"{self.end:%Y-%m-%d %H:%M}"
+        )
+        return f"{self.start:%Y-%m-%d %H:%M} – {to} (UTC)"
+
+
+def last_hours(n: int, now: datetime) -> Hours:
+    """The ``n`` whole UTC hours ending with ``now``'s hour, which is included (as today is
+    in :func:`last_days`): "the last 3 hours" at 20:40 are 18:00 to 21:00."""
+    if n < 1:
+        raise ValueError(f"a period needs at least one hour, not {n}")
+    moment = now.astimezone(UTC) if now.tzinfo else now.replace(tzinfo=UTC)
+    end = moment.replace(minute=0, second=0, microsecond=0) + ONE_HOUR
+    return Hours(end - n * ONE_HOUR, end)

@@ -2,9 +2,11 @@
 
 An alert's id is derived from what it is about (``spike:show:heartstopper:2026-11-24``,
 ``silent:pinknews:2026-11-23T08``), so finding the same spike on every check records it
-once and sends it once. Delivery is the collector's job; this module builds alerts and
-reads the ``alerts`` table, which :mod:`analytics.store.alerts` writes (what was found, when,
-and whether it reached the webhooks).
+once and sends it once. Co-spiking entities of one show are one alert
+(:mod:`analytics.queries.spike_groups`), which names them all and links the posts behind
+it. Delivery is the collector's job; this module builds alerts and reads the ``alerts``
+table, which :mod:`analytics.store.alerts` writes (what was found, when, and whether it
+reached the webhooks).
 """
 
 from __future__ import annotations
@@ -12,23 +14,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from urllib.parse import urlsplit
 
 from analytics.queries.health import SourceHealth
+from analytics.queries.spike_groups import KnownSpikeAlert, SpikeGroup, SpikeLike
+from analytics.queries.timeseries import BUCKET_DELTAS, Bucket
 from analytics.store import Connection
 
 MAX_DELIVERY_ATTEMPTS = 5
+MAX_LINKS = 5  # posts linked from one spike alert
+MAX_TERMS = 5
 
 
-class SpikeLike(Protocol):
-    entity_id: str
-    name: str
-    bucket: datetime
-    posts: int
-    baseline: float
-    z: float
-    top_terms: Sequence[object]
-    top_posts: Sequence[object]
+@dataclass(frozen=True, slots=True)
+class AlertLink:
+    """A post behind an alert: its title or opening words, and its web address."""
+
+    title: str
+    url: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +41,20 @@ class Alert:
     happened_at: datetime
     title: str
     message: str
-    entity_id: str | None = None
+    entity_id: str | None = None  # a spike's show (or its one entity of no show)
     source_name: str | None = None
+    entity_ids: tuple[str, ...] = ()  # every entity a spike alert names
+    bucket: str | None = None  # day | hour, for spikes
+    links: tuple[AlertLink, ...] = ()
 
     @property
     def text(self) -> str:
-        return f"{self.title}\n{self.message}"
+        """Plain text: title, explanation, one line per linked post."""
+        return "\n".join([self.title, self.message, *link_lines(self.links)])
+
+
+def link_lines(links: Iterable[AlertLink]) -> list[str]:
+    return [f"• {link.title} <{link.url}>" for link in links]
 
 
 def _term_text(term: object) -> str:
@@ -61,55 +72,75 @@ def _post_text(post: object) -> str:
     return text[:140] + ("…" if len(text) > 140 else "")
 
 
-def first_of_episodes(spikes: Iterable[SpikeLike], step: timedelta) -> list[SpikeLike]:
-    """Only the first bucket of each run of consecutive spike buckets per entity: a buzz
-    that lasts four days is one alert, not four."""
-    by_entity: dict[str, set[datetime]] = {}
-    for spike in spikes:
-        by_entity.setdefault(spike.entity_id, set()).add(spike.bucket)
-    return [s for s in spikes if s.bucket - step not in by_entity.get(s.entity_id, set())]
+def _web_url(value: object) -> str | None:
+    """An http(s) address to link, or None: post URLs are untrusted."""
+    if not isinstance(value, str):
+        return None
+    parts = urlsplit(value.strip())
+    return value.strip() if parts.scheme in ("http", "https") and parts.netloc else None
 
 
-def drop_continuations(
-    con: Connection, spikes: Sequence[SpikeLike], quiet: timedelta
-) -> list[SpikeLike]:
-    """Spikes of an entity that already had a spike alert within ``quiet`` before them are
-    the same buzz going on, not news."""
-    if not spikes:
-        return []
-    rows = con.execute(
-        "SELECT entity_id, happened_at FROM alerts WHERE kind = 'spike' AND happened_at >= ?",
-        [min(s.bucket for s in spikes) - quiet],
-    ).fetchall()
-    earlier: dict[str, list[datetime]] = {}
-    for entity_id, happened_at in rows:
-        earlier.setdefault(entity_id, []).append(happened_at)
-    return [
-        s
-        for s in spikes
-        if not any(s.bucket - quiet <= t < s.bucket for t in earlier.get(s.entity_id, []))
-    ]
+def _names(spikes: Sequence[SpikeLike]) -> str:
+    names = [s.name for s in spikes]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
 
 
-def spike_alert(spike: SpikeLike) -> Alert:
-    terms = ", ".join(_term_text(t) for t in list(spike.top_terms)[:5]) or "no single term"
-    lines = [
-        f"{spike.posts} posts vs a usual {spike.baseline:.0f} (robust z {spike.z:.1f}).",
-        f"Driven by: {terms}.",
-    ]
-    for post in list(spike.top_posts)[:3]:
-        snippet = _post_text(post)
-        url = getattr(post, "url", None)
-        if snippet:
-            lines.append(f"• {snippet}" + (f" <{url}>" if url else ""))
+def spike_group_alert(group: SpikeGroup) -> Alert:
+    """One alert for a group: every member with its figures, shared terms, linked posts."""
+    spikes = group.spikes
+    if len(spikes) == 1:
+        s = spikes[0]
+        lines = [f"{s.posts} posts vs a usual {s.baseline:.0f} (robust z {s.z:.1f})."]
+    else:
+        lines = [
+            f"{s.name}: {s.posts} posts vs a usual {s.baseline:.0f} (robust z {s.z:.1f})."
+            for s in spikes
+        ]
+    terms = list(dict.fromkeys(_term_text(t) for s in spikes for t in s.top_terms))
+    lines.append(f"Driven by: {', '.join(terms[:MAX_TERMS]) or 'no single term'}.")
+    posts = {getattr(p, "post_id", id(p)): p for s in spikes for p in s.top_posts}
+    ranked = sorted(posts.values(), key=lambda p: -int(getattr(p, "engagement", 0) or 0))
+    links: list[AlertLink] = []
+    for post in ranked[:MAX_LINKS]:
+        snippet, url = _post_text(post), _web_url(getattr(post, "url", None))
+        if url:
+            links.append(AlertLink(snippet or url, url))
+        elif snippet:
+            lines.append(f"• {snippet}")  # nothing to link to: quoted in the message
+    hourly = "Hourly spike" if group.bucket == "hour" else "Spike"
     return Alert(
-        alert_id=f"spike:{spike.entity_id}:{spike.bucket.isoformat()}",
+        alert_id=group.alert_id,
         kind="spike",
-        happened_at=spike.bucket,
-        title=f"📈 Spike in mentions of {spike.name} ({spike.bucket:%Y-%m-%d %H:%M} UTC)",
+        happened_at=group.start,
+        title=f"📈 {hourly} in mentions of {_names(spikes)} ({group.start:%Y-%m-%d %H:%M} UTC)",
         message="\n".join(lines),
-        entity_id=spike.entity_id,
+        entity_id=group.key,
+        entity_ids=group.entity_ids,
+        bucket=group.bucket,
+        links=tuple(links),
     )
+
+
+def spike_alert(spike: SpikeLike, bucket: Bucket = "day") -> Alert:
+    """The alert of one spike on its own (a group of one, keyed by its entity)."""
+    return spike_group_alert(SpikeGroup(spike.entity_id, bucket, spike.bucket, (spike,)))
+
+
+def known_spike_alerts(con: Connection, since: datetime) -> list[KnownSpikeAlert]:
+    """Spike alerts recorded for buckets from ``since`` on, for the planner."""
+    rows = con.execute(
+        """
+        SELECT alert_id, entity_id, happened_at, coalesce(bucket, 'day'),
+               coalesce(entity_ids, [entity_id])
+        FROM alerts WHERE kind = 'spike' AND happened_at >= ?
+        ORDER BY happened_at, alert_id
+        """,
+        [since],
+    ).fetchall()
+    return [
+        KnownSpikeAlert(alert_id, key, start, BUCKET_DELTAS.get(bucket, timedelta(days=1)), members)
+        for alert_id, key, start, bucket, members in rows
+    ]
 
 
 def health_alerts(sources: Iterable[SourceHealth]) -> list[Alert]:
@@ -143,20 +174,32 @@ def undelivered(con: Connection) -> list[tuple[Alert, list[str] | None]]:
     rows = con.execute(
         """
         SELECT alert_id, kind, happened_at, title, message, entity_id, source_name,
-               undelivered_to
+               coalesce(entity_ids, []), bucket, coalesce(links, []), undelivered_to
         FROM alerts WHERE delivered_at IS NULL AND delivery_attempts < ?
         ORDER BY detected_at, alert_id
         """,
         [MAX_DELIVERY_ATTEMPTS],
     ).fetchall()
-    return [(Alert(*row[:7]), row[7]) for row in rows]
+    return [(_alert(row[:10]), row[10]) for row in rows]
+
+
+def _alert(row: Sequence) -> Alert:
+    *fields, entity_ids, bucket, links = row
+    return Alert(
+        *fields,
+        entity_ids=tuple(entity_ids),
+        bucket=bucket,
+        links=tuple(_links(links)),
+    )
 
 
 def recent_alerts(con: Connection, limit: int = 20) -> list[tuple]:
-    """The latest alerts for display: (detected_at, kind, title, message, delivered_at)."""
-    return con.execute(
+    """The latest alerts for display: (detected_at, kind, title, message, delivered_at); the
+    message ends with the linked posts, one line each."""
+    rows = con.execute(
         """
-        SELECT detected_at, kind, title, message, delivered_at FROM alerts
+        SELECT detected_at, kind, title, message, delivered_at, coalesce(links, [])
+        FROM alerts
         -- Newest first; among alerts found together, shows before the people in them.
         ORDER BY date_trunc('minute', detected_at) DESC,
                  coalesce(entity_id LIKE 'show:%', false) DESC,
@@ -165,3 +208,11 @@ def recent_alerts(con: Connection, limit: int = 20) -> list[tuple]:
         """,
         [limit],
     ).fetchall()
+    return [
+        (detected, kind, title, "\n".join([message, *link_lines(_links(links))]), delivered)
+        for detected, kind, title, message, delivered, links in rows
+    ]
+
+
+def _links(rows: Iterable[dict]) -> list[AlertLink]:
+    return [AlertLink(row["title"], row["url"]) for row in rows]

@@ -14,9 +14,16 @@ A bucket is a spike when ``z >= threshold`` and ``posts >= min_posts``. Buckets 
 ``window`` buckets of history (counted from the first post in the database) are not
 judged, so the days after collection starts do not look like spikes.
 
-Hourly buckets carry a daily rhythm this baseline ignores: use a window of whole days
-(e.g. 168 hours) and a higher threshold. Detection runs in one query; explanations (terms
-rising against the window, most engaging posts) are computed only for flagged spikes.
+Hourly buckets carry a daily rhythm (fans post more in the evening): with
+``daily_rhythm=True`` an hour is compared with the same UTC hour of the previous ``window``
+days instead of the ``window`` hours before it, so an ordinary evening is not a spike and a
+quiet night does not hide one. Sparse hours (0, 0, 1, … at 4 am) have a baseline near zero:
+``min_posts`` is what keeps 2 → 6 posts at night from counting.
+
+What one post is for the counts is :data:`COUNTED` (distinct ``posts.post_id``, or distinct
+``posts.story_id`` so copies of one story count once), in one place for every spike query.
+Detection runs in one query; explanations (terms rising against the window, most engaging
+posts) are computed only for flagged spikes.
 """
 
 from __future__ import annotations
@@ -40,6 +47,9 @@ from analytics.queries.top import SNIPPET_CHARS
 from analytics.store import Connection
 
 MAD_SCALE = 1.4826  # MAD * 1.4826 = standard deviation, for normally distributed counts
+# What one post is in spike counts: "copies" (each stored post) or "stories" (distinct
+# posts.story_id). One switch, so spikes count the way the rest of the product does.
+COUNTED = "copies"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +91,7 @@ def detect_spikes(
     explain_terms: int = 5,
     explain_posts: int = 3,
     term_min_count: int = 3,
+    daily_rhythm: bool = False,
 ) -> list[Spike]:
     """Spikes in the buckets of ``filters``' period, strongest first (at most ``limit``).
 
@@ -89,16 +100,25 @@ def detect_spikes(
     Each spike is explained by up to ``explain_terms`` terms (seen at least
     ``term_min_count`` times in the bucket) rising against its window, and its
     ``explain_posts`` most engaging posts (engagement as in :mod:`analytics.queries.top`); 0 skips.
+    ``daily_rhythm`` (hour buckets only): the baseline is the same hour of the ``window``
+    days before, not the ``window`` hours before.
     """
-    check_bucket(bucket)
-    if window < 2 or min_posts < 1 or mad_floor <= 0:
-        raise ValueError("window must be at least 2, min_posts at least 1, mad_floor above 0")
+    _check_options(bucket, window, min_posts, mad_floor, daily_rhythm)
     filters = filters or Filters()
     delta = BUCKET_DELTAS[bucket]
+    # The history the baseline reads: `window` buckets, or `window` days of the same hour.
+    history = window * (BUCKET_DELTAS["day"] if daily_rhythm else delta)
     period_start = truncate(filters.start, bucket) if filters.start else None
-    history_start = period_start - window * delta if period_start else None
+    history_start = period_start - history if period_start else None
     widened = dataclasses.replace(without_entities(filters), start=history_start)
-    sql = load("spikes_detect", bucket=bucket, step=bucket, filters=widened.active())
+    sql = load(
+        "spikes_detect",
+        bucket=bucket,
+        step=bucket,
+        filters=widened.active(),
+        counted=COUNTED,
+        rhythm="hour_of_day" if daily_rhythm else "none",
+    )
     bound = sql.bind(
         widened.params(),
         entity_ids=list(filters.entity_ids),
@@ -113,7 +133,7 @@ def detect_spikes(
     )
     rows = con.execute(sql.text, bound).fetchall()
     windows = [
-        TermWindow(entity_id, start - window * delta, start, start + delta)
+        TermWindow(entity_id, start - history, start, start + delta)
         for entity_id, _, start, _, _, _ in rows
     ]
     options = TermOptions(limit=explain_terms, min_count=term_min_count)
@@ -133,6 +153,16 @@ def detect_spikes(
         )
         for i, (entity_id, name, start, count, baseline, z) in enumerate(rows)
     ]
+
+
+def _check_options(
+    bucket: Bucket, window: int, min_posts: int, mad_floor: float, daily_rhythm: bool
+) -> None:
+    check_bucket(bucket)
+    if window < 2 or min_posts < 1 or mad_floor <= 0:
+        raise ValueError("window must be at least 2, min_posts at least 1, mad_floor above 0")
+    if daily_rhythm and bucket != "hour":
+        raise ValueError("daily_rhythm compares hours: use it with bucket='hour'")
 
 
 def _top_posts(

@@ -2,6 +2,8 @@
 
 What counts as an alert is decided in :mod:`analytics.queries.alerts`; this module only
 writes. An alert's id says what it is about, so recording the same finding again is a no-op.
+A spike alert's members can grow after it was recorded (an entity of the same show spiking
+a little later is the same event): :func:`set_members` records them without resending.
 """
 
 from __future__ import annotations
@@ -31,11 +33,25 @@ class AlertRow(Protocol):
     def entity_id(self) -> str | None: ...
     @property
     def source_name(self) -> str | None: ...
+    @property
+    def entity_ids(self) -> Sequence[str]: ...
+    @property
+    def bucket(self) -> str | None: ...
+    @property
+    def links(self) -> Sequence[LinkRow]: ...
+
+
+class LinkRow(Protocol):
+    @property
+    def title(self) -> str: ...
+    @property
+    def url(self) -> str: ...
 
 
 A = TypeVar("A", bound=AlertRow)
 
 _TIME = pa.timestamp("us", tz="UTC")
+_LINKS = pa.list_(pa.struct([("title", pa.string()), ("url", pa.string())]))
 
 
 def record_new(
@@ -75,7 +91,23 @@ def _alerts_table(alerts: Sequence[AlertRow], detected: datetime) -> pa.Table:
             "detected_at": pa.array([detected] * len(alerts), _TIME),
             "title": pa.array([a.title for a in alerts], pa.string()),
             "message": pa.array([a.message for a in alerts], pa.string()),
+            "entity_ids": pa.array(
+                [list(a.entity_ids) or None for a in alerts], pa.list_(pa.string())
+            ),
+            "bucket": pa.array([a.bucket for a in alerts], pa.string()),
+            "links": pa.array(
+                [[{"title": k.title, "url": k.url} for k in a.links] or None for a in alerts],
+                _LINKS,
+            ),
         }
+    )
+
+
+def set_members(con: duckdb.DuckDBPyConnection, alert_id: str, entity_ids: Sequence[str]) -> None:
+    """A spike alert now names ``entity_ids`` (late joiners added); it is not sent again."""
+    con.execute(
+        "UPDATE alerts SET entity_ids = ? WHERE alert_id = ? AND kind = 'spike'",
+        [list(entity_ids), alert_id],
     )
 
 

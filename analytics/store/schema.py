@@ -273,6 +273,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         "engagement_history and engagement_refresh: counts of recent posts refreshed and kept",
         _ENGAGEMENT,
     ),
+    Migration(
+        13,
+        "alerts: one spike alert names every co-spiking entity of a show and links its posts",
+        (
+            "ALTER TABLE alerts ADD COLUMN entity_ids VARCHAR[]",
+            "ALTER TABLE alerts ADD COLUMN bucket VARCHAR",
+            "ALTER TABLE alerts ADD COLUMN links STRUCT(title VARCHAR, url VARCHAR)[]",
+            # Spike alerts so far were daily and about one entity each.
+            "UPDATE alerts SET entity_ids = [entity_id], bucket = 'day' WHERE kind = 'spike'",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

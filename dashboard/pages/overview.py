@@ -165,5 +165,6 @@ if data.spikes.empty:
 for index, alert in enumerate(data.spikes.itertuples(index=False)):
     label = f"{clip(alert.title, 200)} · detected {alert.detected_at:%Y-%m-%d %H:%M} UTC"
     with st.expander(escape_markdown(label), expanded=index == 0):
-        # The explanation quotes posts: plain text only.
-        st.text("\n".join(clip(line, 300) for line in str(alert.message).splitlines()[:8]))
+        # The explanation quotes posts: plain text only. A show's alert lists each member
+        # that spiked with it, then the posts behind it.
+        st.text("\n".join(clip(line, 300) for line in str(alert.message).splitlines()[:20]))

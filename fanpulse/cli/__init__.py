@@ -11,7 +11,17 @@ from typing import Annotated
 import typer
 
 from analytics.core import CONFIG_ENV
-from fanpulse.cli import alerts, collect, data, database, demo, engagement, serve
+from fanpulse.cli import (
+    alerts,
+    collect,
+    data,
+    database,
+    demo,
+    engagement,
+    events,
+    serve,
+    spikes,
+)
 from fanpulse.cli.common import state
 from fanpulse.logs import setup_logging
 
@@ -65,8 +75,10 @@ for command in (
     data.rescore,
     data.trends,
     engagement.rising,
+    spikes.spikes,
     data.export,
     serve.dashboard,
     serve.up,
 ):
     app.command()(command)
+app.add_typer(events.app, name="events")

@@ -25,6 +25,10 @@ queries = SqlFiles(
             },
         },
         "export_entity": {"all": "TRUE", "chosen": "list_contains($entity_ids, entity_id)"},
+        # spikes: what one counted post is (copies of one story share posts.story_id).
+        "counted": {"copies": "p.post_id", "stories": "p.story_id"},
+        # spikes: an hour's baseline from every earlier hour, or the same hour of earlier days.
+        "rhythm": {"none": "", "hour_of_day": ", hour(b)"},
     },
 )
 load = queries.load

@@ -1,14 +1,17 @@
 -- Buckets where an entity has far more posts than the median of its previous $window
 -- buckets (see analytics/queries/spikes.py). {{filters}} is widened back to the history
 -- ($start) and leaves out its entity condition: series are $entity_ids, else those of
--- $kinds, else every entity.
+-- $kinds, else every entity. {{rhythm}} compares an hour with the same hour of earlier
+-- days when chosen (then $window counts days).
 WITH {{_series}},
 scoped AS (
-    SELECT p.post_id, date_trunc({{bucket}}, timezone('UTC', p.created_at)) AS b
+    -- {{counted}}: what one post is (see spikes.COUNTED); the count is of distinct ones.
+    SELECT p.post_id, {{counted}} AS counted,
+           date_trunc({{bucket}}, timezone('UTC', p.created_at)) AS b
     FROM posts p WHERE {{filters}}
 ),
 counts AS (
-    SELECT m.entity_id, s.b, count(*) AS posts
+    SELECT m.entity_id, s.b, count(DISTINCT s.counted) AS posts
     FROM scoped s JOIN mentions m USING (post_id)
     WHERE m.entity_id IN (SELECT entity_id FROM series)
     GROUP BY ALL
@@ -40,7 +43,8 @@ scored AS (
            count(*) OVER w AS history
     FROM filled
     WINDOW w AS (
-        PARTITION BY entity_id ORDER BY b ROWS BETWEEN $window PRECEDING AND 1 PRECEDING
+        PARTITION BY entity_id{{rhythm}} ORDER BY b
+        ROWS BETWEEN $window PRECEDING AND 1 PRECEDING
     )
 ),
 judged AS (
