@@ -49,7 +49,7 @@ from analytics.store import Connection
 MAD_SCALE = 1.4826  # MAD * 1.4826 = standard deviation, for normally distributed counts
 # What one post is in spike counts: "copies" (each stored post) or "stories" (distinct
 # posts.story_id). One switch, so spikes count the way the rest of the product does.
-COUNTED = "copies"
+COUNTED = "stories"
 
 
 @dataclass(frozen=True, slots=True)

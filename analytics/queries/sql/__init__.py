@@ -26,7 +26,7 @@ queries = SqlFiles(
         },
         "export_entity": {"all": "TRUE", "chosen": "list_contains($entity_ids, entity_id)"},
         # spikes: what one counted post is (copies of one story share posts.story_id).
-        "counted": {"copies": "p.post_id", "stories": "p.story_id"},
+        "counted": {"copies": "p.post_id", "stories": "coalesce(p.story_id, p.post_id)"},
         # spikes: an hour's baseline from every earlier hour, or the same hour of earlier days.
         "rhythm": {"none": "", "hour_of_day": ", hour(b)"},
     },
