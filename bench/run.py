@@ -29,6 +29,14 @@ def _sentiment() -> dict[str, Any]:
     return result
 
 
+def _matching() -> dict[str, Any]:
+    from bench.matching_eval import evaluate, table
+
+    result = evaluate()
+    print(table(result))
+    return result
+
+
 def _ingest() -> dict[str, Any]:
     from bench.ingest import run
 
@@ -55,6 +63,7 @@ def _memory() -> dict[str, Any]:
 
 SECTIONS: dict[str, Callable[[], dict[str, Any]]] = {
     "sentiment": _sentiment,
+    "matching": _matching,
     "ingest": _ingest,
     "polling": _polling,
     "queries": _queries,
@@ -63,6 +72,10 @@ SECTIONS: dict[str, Callable[[], dict[str, Any]]] = {
 
 # (section, key, target description, check) — the promises the table reports on.
 TARGETS: list[tuple[str, str, str, Callable[[Any], bool]]] = [
+    ("matching", "sealed.show.precision", ">= 0.97 (sealed set)", lambda v: v >= 0.97),
+    ("matching", "sealed.show.recall", ">= 0.95 (sealed set)", lambda v: v >= 0.95),
+    ("matching", "sealed.person.precision", ">= 0.97 (sealed set)", lambda v: v >= 0.97),
+    ("matching", "sealed.person.recall", ">= 0.95 (sealed set)", lambda v: v >= 0.95),
     ("ingest", "pipeline_vs_vader", ">= 0.85x VADER alone", lambda v: v >= 0.85),
     ("ingest", "parallel_scoring_vs_vader", ">= 1.7x on 2 cores", lambda v: v >= 1.7),
     ("ingest", "pipeline_vs_naive", ">= 5x naive script", lambda v: v >= 5),
