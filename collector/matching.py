@@ -3,10 +3,15 @@
 Text and aliases are reduced to the same word tokens (case, accents, most punctuation and
 ``&``/``and`` folded), and every run of up to N tokens is looked up in one table, so a long
 alias and the shorter ones inside it ("Nick and Charlie", "Nick", "Charlie") all match,
-on word boundaries, in time linear in the post's length.
+on word boundaries, in time linear in the post's length. Weak hits (first names, titles
+made of everyday words) are then read with their case and neighbours, from the tokens as
+written, which are only computed for a post that has such a hit. Aliases in scripts
+without spaces (CJK, Thai) are found as substrings, only in posts that use such a script.
 
-Why not pyahocorasick: matching is 6.8 µs a post, of which an automaton could save ~2 µs,
-and word boundaries, hashtags, context rules and priority would still be ours. Why not
+Why not pyahocorasick: matching is ~7 µs a post on a quiet machine (the weak-hit reading
+added ~12%: 14.1 → 15.8 µs on a busy one, ``python -m bench.matching_eval``), of which an
+automaton could save ~2 µs, and word boundaries, hashtags, context rules and priority
+would still be ours. Why not
 anyascii or unidecode for accents: transliteration changes what matches (Cyrillic and CJK
 become Latin tokens, "ß" becomes "ss"), and unidecode is GPL.
 """
