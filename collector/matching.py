@@ -11,8 +11,8 @@ without spaces (CJK, Thai) are found as substrings, only in posts that use such 
 Why not pyahocorasick: matching is ~7 µs a post on a quiet machine (the weak-hit reading
 added ~12%: 14.2 → 15.9 µs on a busy one, 20,000 demo-like posts), of which an
 automaton could save ~2 µs, and word boundaries, hashtags, context rules and priority
-would still be ours. Why not anyascii or unidecode for accents: transliteration changes what matches (Cyrillic and CJK
-become Latin tokens, "ß" becomes "ss"), and unidecode is GPL.
+would still be ours. Why not anyascii or unidecode for accents: transliteration changes
+what matches (Cyrillic and CJK become Latin tokens, "ß" becomes "ss"), and unidecode is GPL.
 """
 
 from __future__ import annotations
