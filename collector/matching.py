@@ -40,6 +40,7 @@ _NO_SPACES = re.compile(
     "[\u0e00-\u0eff\u1000-\u109f\u1100-\u11ff\u1780-\u17ff\u3040-\u30ff"
     "\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]"
 )
+_NO_WORD = "it has no letters or digits"
 _TITLE_OPENERS = frozenset("《〈「『【")
 _CJK_SEASON = ("第", "시즌", "シーズン", "季")
 log = logging.getLogger(__name__)
@@ -116,6 +117,9 @@ class Matcher:
     def _add_phrase(self, phrase: str, target: _Target) -> None:
         if _NO_SPACES.search(phrase):  # no word boundaries: found as a substring
             key_text = cjk_fold(phrase)
+            if not key_text:  # only separators such as "・"
+                self.dead_aliases.append(DeadAlias(target.entity_id, phrase, _NO_WORD))
+                return
             if (key_text, target) not in self._substrings:
                 self._substrings.append((key_text, target))
             return
@@ -272,7 +276,7 @@ def _vouched(
 def _never_matches(key: tuple[str, ...]) -> str | None:
     """Why a phrase with these tokens can never be found in any text, or None."""
     if not key:  # empty, spaces, emoji or punctuation only: folding leaves no word
-        return "it has no letters or digits"
+        return _NO_WORD
     ends = sorted(BREAKS.intersection(key))
     if ends:  # a scan never runs across a sentence end
         return f"it contains {ends[0]!r}, which ends a sentence, and no match spans one"

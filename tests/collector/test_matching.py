@@ -127,7 +127,7 @@ context_terms = ["?!"]
 [[shows.characters]]
 id = "nick-nelson"
 name = "Nick Nelson"
-aliases = ["Nick Nelson", "   ", "Mr. Nelson"]
+aliases = ["Nick Nelson", "   ", "Mr. Nelson", "・", "ニック・ネルソン"]
 context_aliases = ["--"]
 
 [[themes]]
@@ -142,6 +142,7 @@ DEAD = {
     ("show:heartstopper", "?!"),
     ("character:nick-nelson", "   "),
     ("character:nick-nelson", "Mr. Nelson"),
+    ("character:nick-nelson", "・"),
     ("character:nick-nelson", "--"),
     ("theme:queer-joy", "🏳️‍🌈"),
 }
@@ -159,12 +160,16 @@ def test_aliases_that_can_never_match_are_found_and_the_rest_still_match(
     matcher = Matcher(load_config(dead_alias_config(tmp_path)).watchlist)
     assert {(d.entity_id, d.alias) for d in matcher.dead_aliases} == DEAD
     reasons = {d.alias: d.reason for d in matcher.dead_aliases}
-    assert reasons["💜🍂"] == "it has no letters or digits"
+    assert reasons["💜🍂"] == reasons["・"] == "it has no letters or digits"
     assert "'.'" in reasons["Mr. Nelson"] and "sentence" in reasons["Mr. Nelson"]
     # Nothing a post can say reaches a dead alias ...
     text = "💜🍂 Mr. Nelson -- ?! 🏳️‍🌈"
     assert [m.matched for m in matcher.match(text + " Heartstopper")] == ["Heartstopper"]
     assert matcher.match(text) == []
+    assert matcher.match("ニックの笑顔・最高") == []  # a separator alone is no alias
+    assert {m.entity_id for m in matcher.match("ニック・ネルソンの笑顔")} == {
+        "character:nick-nelson"
+    }
     # ... and the others work as before.
     assert {m.entity_id for m in matcher.match("Nick Nelson in Heartstopper, queer joy")} == {
         "show:heartstopper",
