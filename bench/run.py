@@ -29,6 +29,14 @@ def _sentiment() -> dict[str, Any]:
     return result
 
 
+def _matching() -> dict[str, Any]:
+    from bench.matching_eval import evaluate, table
+
+    result = evaluate()
+    print(table(result))
+    return result
+
+
 def _ingest() -> dict[str, Any]:
     from bench.ingest import run
 
@@ -55,14 +63,26 @@ def _memory() -> dict[str, Any]:
 
 SECTIONS: dict[str, Callable[[], dict[str, Any]]] = {
     "sentiment": _sentiment,
+    "matching": _matching,
     "ingest": _ingest,
     "polling": _polling,
     "queries": _queries,
     "memory": _memory,
 }
 
+
+def _at_least(goal: float) -> Callable[[Any], bool]:
+    return lambda value: value >= goal
+
+
 # (section, key, target description, check) — the promises the table reports on.
 TARGETS: list[tuple[str, str, str, Callable[[Any], bool]]] = [
+    *(
+        ("matching", f"{part}.{kind}.{measure}", f">= {goal} ({part} set)", _at_least(goal))
+        for part in ("sealed", "dev")
+        for kind in ("show", "person")
+        for measure, goal in (("precision", 0.97), ("recall", 0.95))
+    ),
     ("ingest", "pipeline_vs_vader", ">= 0.85x VADER alone", lambda v: v >= 0.85),
     ("ingest", "parallel_scoring_vs_vader", ">= 1.7x on 2 cores", lambda v: v >= 1.7),
     ("ingest", "pipeline_vs_naive", ">= 5x naive script", lambda v: v >= 5),
