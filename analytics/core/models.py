@@ -30,6 +30,9 @@ class Post:
     score: int | None = None
     post_kind: str = "post"  # article | post | comment | fanwork | video
     views: int | None = None
+    # Other addresses the source gives for this same item (a feed's origLink, a permalink
+    # guid): they link its copies into one story; not stored as columns.
+    other_urls: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from analytics.core.post_ids import UNQUALIFIED_BEFORE, upgrade_stored_id
+from analytics.store.stories import CREATE_STORY_KEYS, backfill_stories
 from analytics.store.views import apply_views
 
 
@@ -213,6 +214,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE posts ADD COLUMN story_id VARCHAR",
             "UPDATE posts SET story_id = post_id",
         ),
+    ),
+    Migration(
+        14,
+        "story_keys: copies of one story (same link, headline and day, or text) are linked",
+        (*CREATE_STORY_KEYS, backfill_stories),
     ),
 )
 

@@ -82,6 +82,7 @@ def make_post(
     shares: int | None = None,
     replies: int | None = None,
     score: int | None = None,
+    other_urls: list[str] | None = None,
 ) -> Post:
     """The one way a source makes a post: id, source and channel come from ``origin``."""
     if origin.feed_ids:
@@ -104,6 +105,7 @@ def make_post(
         replies=replies,
         score=score,
         post_kind=post_kind or origin.post_kind,
+        other_urls=other_urls or [],
     )
 
 
