@@ -17,6 +17,9 @@ from analytics.core.config import load_config
 from analytics.store import run_query
 from analytics.store.schema import migrate
 from collector.runner import collect_once
+from collector.spool import Spool
+from tests.e2e.test_cli import fanpulse
+from tests.support.daemon_harness import hold_read_write
 from tests.support.feedserver import FeedServer, Reply
 
 DAY = "Tue, 24 Nov 2026"
@@ -210,6 +213,49 @@ def test_same_headline_two_days_apart_is_two_stories(
     )
 
     assert len({story for _, _, story in stored}) == 2
+
+
+def test_spooled_copies_are_linked_when_the_spool_is_stored(
+    feed_server: FeedServer, make_config: Callable[..., Path]
+) -> None:
+    """The file is held while collecting: both copies wait in the spool (the origLink with
+    them), and are linked when the next run stores the spool."""
+    redirect = "https://feeds.feedburner.com/~r/fansite/~3/abc123/heartstopper-news"
+    original = "https://fansite.example/heartstopper-news"
+    burned = item(
+        "Heartstopper news",
+        redirect,
+        extra=f"<feedburner:origLink>{original}</feedburner:origLink>",
+    )
+    # Each feed is served once; later polls find it empty, so only the spool stores posts.
+    config = make_config(
+        [
+            {"kind": "rss", "name": "burned", "url": feed_server.route("/b", feed(burned), feed())},
+            {
+                "kind": "rss",
+                "name": "site",
+                "url": feed_server.route("/s", feed(item("Heartstopper news!", original)), feed()),
+            },
+        ],
+        database_options={"spool_after": "1s", "lock_timeout": "30s"},
+    )
+    loaded = load_config(config)
+    holder = hold_read_write(loaded.database_path, 60)
+    try:
+        held = fanpulse(config, "collect", "--once")
+    finally:
+        holder.terminate()
+        holder.wait(timeout=10)
+    assert held.returncode == 0, held.stdout + held.stderr
+    spool = Spool(loaded.database.spool)
+    assert len(spool.pending()) == 2
+
+    again = fanpulse(config, "collect", "--once")
+
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert not spool.pending()
+    stored = run_query(loaded.database_path, "SELECT url, title, story_id FROM posts")[1]
+    assert stories(stored) == [{(original, "Heartstopper news!"), (redirect, "Heartstopper news")}]
 
 
 def test_old_file_is_linked_when_upgraded(tmp_path: Path) -> None:
