@@ -65,10 +65,12 @@ _HTTP_URL = re.compile(
 )
 _DEFAULT_PORT = re.compile(r":(?:80|443)?$")
 
-# A title is distinctive when it has at least this many words and characters (normalised);
-# in scripts written without spaces (CJK) each character counts as a word.
+# A title is distinctive when it has at least this many words and characters (folded); in
+# scripts written without spaces (CJK) when it has this many characters: ハートストッパー
+# (8) alone is a show's name, not a headline.
 MIN_TITLE_WORDS = 5
 MIN_TITLE_CHARS = 28
+MIN_WIDE_TITLE_CHARS = 14
 # Near-duplicate text: only texts of at least this many words are fingerprinted.
 MIN_TEXT_WORDS = 30
 # Enough of a long text to tell copies apart; keeps the cost per post bounded.
@@ -129,7 +131,8 @@ def _is_tracking(name: str) -> bool:
 def fold(text: str) -> str:
     """Case, accents and punctuation folded; words separated by single spaces."""
     if not text.isascii():
-        text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
+        # Decompose, drop Latin accents, recompose (kana keep their voicing marks).
+        text = unicodedata.normalize("NFKC", _MARKS.sub("", unicodedata.normalize("NFKD", text)))
     return _FOLD.sub(" ", text.casefold()).strip()
 
 
@@ -145,10 +148,11 @@ def story_title(title: str | None, publishers: tuple[str | None, ...]) -> str | 
     if match and _names_publisher(fold(match.group("suffix")), publishers):
         title = match.group("title")
     folded = fold(title)
-    words = len(_TOKEN.findall(folded))
-    if words < MIN_TITLE_WORDS or len(folded) < MIN_TITLE_CHARS and not _is_wide(folded):
-        return None
-    return folded
+    if _is_wide(folded):
+        distinctive = len(folded.replace(" ", "")) >= MIN_WIDE_TITLE_CHARS
+    else:
+        distinctive = folded.count(" ") + 1 >= MIN_TITLE_WORDS and len(folded) >= MIN_TITLE_CHARS
+    return folded if distinctive else None
 
 
 def _names_publisher(suffix: str, publishers: tuple[str | None, ...]) -> bool:
