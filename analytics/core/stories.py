@@ -209,19 +209,21 @@ def key_hash(*parts: str) -> int:
 
 
 def band_keys(signature: tuple[int, ...]) -> tuple[int, ...]:
-    """One key per band of the signature: equal bands, equal keys."""
+    """One signed 64-bit key per band of the signature: equal bands, equal keys."""
     if not signature:
         return ()
+    packed = struct.pack(f"<{len(signature)}I", *signature)
+    width = 4 * ROWS_PER_BAND
     return tuple(
-        _band_key(band, signature[band * ROWS_PER_BAND : (band + 1) * ROWS_PER_BAND])
+        int.from_bytes(
+            hashlib.blake2b(
+                packed[band * width : (band + 1) * width], digest_size=8, salt=bytes((band,))
+            ).digest(),
+            "big",
+            signed=True,
+        )
         for band in range(BANDS)
     )
-
-
-def _band_key(band: int, values: tuple[int, ...]) -> int:
-    packed = struct.pack(f"<B{len(values)}I", band, *values)
-    digest = hashlib.blake2b(packed, digest_size=8, person=b"text").digest()
-    return int.from_bytes(digest, "big", signed=True)
 
 
 def title_key(title: str, day: date) -> int:

@@ -30,6 +30,10 @@ from analytics.core.stories import (
     text_signature,
 )
 
+# Texts written from one template (a bot's "new chapter posted" notices) share bands across
+# many stories; only the latest few per band are compared, so a lookup's cost is bounded.
+MAX_BAND_CANDIDATES = 8
+
 # Kinds of post whose title names a story (a headline); a social post's title does not.
 TITLED_KINDS = frozenset({"article", "video"})
 
@@ -117,15 +121,20 @@ def link_copies(con: duckdb.DuckDBPyConnection, copies: Sequence[Copy]) -> dict[
     story_of: dict[str, str] = {}
     rows: list[tuple[int, str, str, date]] = []
     for copy, own in zip(ordered, keys, strict=True):
-        story = _exact_match(known, own) or _near_match(known, own, copy.day) or copy.post_id
+        day = copy.day
+        story = _exact_match(known, own) or _near_match(known, own, day) or copy.post_id
         story_of[copy.post_id] = story
         for key in own.stored:
             if key not in known.exact:
                 known.exact[key] = story
-                rows.append((key, story, copy.post_id, copy.day))
+                rows.append((key, story, copy.post_id, day))
         for key in own.bands:
-            known.bands[key].append((story, copy.post_id, copy.day, own.signature))
-            rows.append((key, story, copy.post_id, copy.day))
+            entries = known.bands[key]
+            entries.append((story, copy.post_id, day, own.signature))
+            if len(entries) > MAX_BAND_CANDIDATES:
+                entries.sort(key=lambda entry: entry[2])
+                del entries[0]
+            rows.append((key, story, copy.post_id, day))
     _insert_keys(con, rows)
     return story_of
 
@@ -182,7 +191,10 @@ def _stored_keys(con: duckdb.DuckDBPyConnection, keys: Iterable[StoryKeys]) -> _
             """
             SELECT s.key, l.band, s.story_id, s.post_id, s.day
             FROM story_keys s JOIN linking_keys l ON s.key = l.key
-            """
+            QUALIFY NOT l.band
+                OR row_number() OVER (PARTITION BY s.key ORDER BY s.day DESC) <= ?
+            """,
+            [MAX_BAND_CANDIDATES],
         ).fetchall()
     finally:
         con.unregister("linking_keys")
@@ -234,17 +246,28 @@ BACKFILL_CHUNK = 20_000
 
 def backfill_stories(con: duckdb.DuckDBPyConnection) -> None:
     """Give every stored post its story and record its keys (posts are never removed)."""
-    order = con.execute(
-        "SELECT post_id FROM posts ORDER BY collected_at, created_at, post_id"
-    ).fetchall()
-    ids = [row[0] for row in order]
-    for start in range(0, len(ids), BACKFILL_CHUNK):
-        rows = con.execute(
-            "SELECT post_id, url, title, author, text, created_at, post_kind FROM posts "
-            "WHERE list_contains(?, post_id)",
-            [ids[start : start + BACKFILL_CHUNK]],
-        ).fetchall()
-        _apply(con, link_copies(con, [Copy(*row) for row in rows]))
+    con.execute(
+        """
+        CREATE TEMP TABLE story_backfill AS
+        SELECT post_id, row_number() OVER (ORDER BY collected_at, created_at, post_id) AS n
+        FROM posts
+        """
+    )
+    try:
+        row = con.execute("SELECT count(*) FROM story_backfill").fetchone()
+        total = int(row[0]) if row else 0
+        for start in range(0, total, BACKFILL_CHUNK):
+            rows = con.execute(
+                """
+                SELECT p.post_id, p.url, p.title, p.author, p.text, p.created_at, p.post_kind
+                FROM posts p JOIN story_backfill b ON p.post_id = b.post_id
+                WHERE b.n > ? AND b.n <= ?
+                """,
+                [start, start + BACKFILL_CHUNK],
+            ).fetchall()
+            _apply(con, link_copies(con, [Copy(*row) for row in rows]))
+    finally:
+        con.execute("DROP TABLE story_backfill")
 
 
 def _apply(con: duckdb.DuckDBPyConnection, story_of: dict[str, str]) -> None:
