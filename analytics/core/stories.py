@@ -7,7 +7,7 @@ Three kinds of key link copies (docs/schema.md, "Stories and copies"):
   host). Tracking parameters, fragments, ``www.``, a trailing slash and http/https differences
   are folded away; every other query parameter is kept, because on many sites it names the
   page (WordPress ``?p=123``, ``?id=``, ``?v=`` on YouTube).
-- **title**: the normalised title of an article or video (case, accents and punctuation
+- **title**: the normalised title of a news article (case, accents and punctuation
   folded; a trailing `` - Publisher`` / `` | Publisher`` suffix dropped when it names the
   item's publisher) plus its UTC day. Only distinctive titles get one: a title of a few
   words ("Heartstopper", "wow") is shared by unrelated posts.

@@ -34,8 +34,9 @@ from analytics.core.stories import (
 # many stories; only the latest few per band are compared, so a lookup's cost is bounded.
 MAX_BAND_CANDIDATES = 8
 
-# Kinds of post whose title names a story (a headline); a social post's title does not.
-TITLED_KINDS = frozenset({"article", "video"})
+# Kinds of post whose title names a story: a headline. A social post's title does not, nor
+# a video's: "Heartstopper season 3 episode 1 reaction" is many creators' different videos.
+TITLED_KINDS = frozenset({"article"})
 
 CREATE_STORY_KEYS = (
     """

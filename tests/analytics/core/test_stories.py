@@ -17,7 +17,7 @@ from analytics.core.stories import canonical_url, similarity, story_title, text_
         ("https://example.com/news/a?mc_cid=1&mc_eid=2&igshid=3&ref_src=twsrc", "https://example.com/news/a"),
         # A parameter that names the page stays: WordPress posts, YouTube videos, pages.
         ("https://www.pinknews.co.uk/?p=771234", "https://pinknews.co.uk?p=771234"),
-        ("https://www.youtube.com/watch?v=abc&si=x", "https://youtube.com/watch?si=x&v=abc"),
+        ("https://www.youtube.com/watch?v=abc&utm_medium=share", "https://youtube.com/watch?v=abc"),
         ("https://example.com:8443/a/", "https://example.com:8443/a"),
         ("ftp://example.com/a", None),
         ("not a link", None),
