@@ -132,7 +132,7 @@ def test_an_ordinary_open_refuses_a_truncated_file(tmp_path: Path) -> None:
 def test_check_passes_a_sound_file(config: Path) -> None:
     result = fanpulse(config, "check")
     assert result.returncode == 0, result.stderr
-    assert "is sound: 8 tables" in result.stdout
+    assert "is sound: 9 tables" in result.stdout  # story_keys is the ninth (schema version 14)
     assert "2,000 posts" in result.stdout
     assert "data and indexes" in result.stdout
 
