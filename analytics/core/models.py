@@ -33,6 +33,9 @@ class Post:
     # What the platform's lookup API calls this post, when post_id does not say it: a
     # Mastodon status's id on the instance it was read from (its uri names another server).
     ref: str | None = None
+    # Other addresses the source gives for this same item (a feed's origLink, a permalink
+    # guid): they link its copies into one story; not stored as columns.
+    other_urls: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from analytics.core.post_ids import UNQUALIFIED_BEFORE, upgrade_stored_id
+from analytics.store.stories import CREATE_STORY_KEYS, backfill_stories
 from analytics.store.views import apply_views
 
 
@@ -283,6 +284,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             # Spike alerts so far were daily and about one entity each.
             "UPDATE alerts SET entity_ids = [entity_id], bucket = 'day' WHERE kind = 'spike'",
         ),
+    ),
+    Migration(
+        14,
+        "story_keys: copies of one story (same link, headline and day, or text) are linked",
+        (*CREATE_STORY_KEYS, backfill_stories),
     ),
 )
 

@@ -20,6 +20,7 @@ from analytics.store.connection import DEFAULT_LOCK_TIMEOUT, connect, transactio
 from analytics.store.engagement import record_engagement
 from analytics.store.hierarchy import sync_entity_shows
 from analytics.store.schema import migrate
+from analytics.store.stories import link_posts
 
 
 def prepare_database(
@@ -83,8 +84,16 @@ _POST_SCHEMA = pa.schema(
 POST_COLUMNS: tuple[str, ...] = tuple(_POST_SCHEMA.names)
 
 
-def posts_table(scored: Sequence[ScoredPost], collected_at: datetime) -> pa.Table:
-    """Scored posts as one Arrow table in the ``posts`` column order."""
+def posts_table(
+    scored: Sequence[ScoredPost],
+    collected_at: datetime,
+    story_of: dict[str, str] | None = None,
+) -> pa.Table:
+    """Scored posts as one Arrow table in the ``posts`` column order.
+
+    ``story_of`` maps a new post to the story it joins; any other post is its own story.
+    """
+    story_of = story_of or {}
     columns: dict[str, list[Any]] = {name: [] for name in _POST_SCHEMA.names}
     for item in scored:
         post, sentiment = item.post, item.sentiment
@@ -103,7 +112,7 @@ def posts_table(scored: Sequence[ScoredPost], collected_at: datetime) -> pa.Tabl
         columns["content_hash"].append(item.content_hash)
         columns["post_kind"].append(post.post_kind)
         columns["views"].append(post.views)
-        columns["story_id"].append(post.post_id)  # its own story until linked to another
+        columns["story_id"].append(story_of.get(post.post_id, post.post_id))
     return pa.table(columns, schema=_POST_SCHEMA)
 
 
@@ -179,7 +188,8 @@ def _insert_posts(
     scored = [post for batch in batches for post in batch.posts]
     if not scored:
         return {}
-    table = posts_table(scored, collected_at).append_column(
+    story_of = link_posts(con, [item.post for item in scored])
+    table = posts_table(scored, collected_at, story_of).append_column(
         "batch_no",
         pa.array([i for i, batch in enumerate(batches) for _ in batch.posts], pa.int32()),
     )

@@ -83,6 +83,7 @@ def make_post(
     replies: int | None = None,
     score: int | None = None,
     ref: str | None = None,
+    other_urls: list[str] | None = None,
 ) -> Post:
     """The one way a source makes a post: id, source and channel come from ``origin``."""
     if origin.feed_ids:
@@ -106,6 +107,7 @@ def make_post(
         score=score,
         post_kind=post_kind or origin.post_kind,
         ref=ref,
+        other_urls=other_urls or [],
     )
 
 

@@ -263,11 +263,15 @@ def parse_listing_page(payload: Any) -> tuple[list[dict[str, Any]], str | None]:
 
 
 def parse_things(things: list[dict[str, Any]], *, channel: str, source_name: str) -> list[Post]:
-    """Reddit links (t3) and comments (t1) as posts (pure)."""
+    """Reddit links (t3) and comments (t1) as posts (pure).
+
+    A crosspost is the original post with the original's counts (its ``shares`` are its
+    crossposts), never a post of its own.
+    """
     origin = Origin(KIND, source_name, channel)
     posts = []
     for raw in things:
-        thing = mapping(raw)
+        thing = _original(mapping(raw))
         name, created = string(thing.get("name")), thing.get("created_utc")
         if name is None or isinstance(created, bool) or not isinstance(created, int | float):
             continue
@@ -288,6 +292,7 @@ def parse_things(things: list[dict[str, Any]], *, channel: str, source_name: str
                 text=clean_text(body or ""),  # raw_json=1: plain text, no entities
                 created_at=created_at,
                 likes=count(thing.get("ups")),
+                shares=None if is_comment else count(thing.get("num_crossposts")),
                 replies=count(thing.get("num_comments")),
                 score=_score(thing.get("score")),
                 post_kind="comment" if is_comment else "post",
@@ -304,15 +309,27 @@ def thing_counts(things: list[dict[str, Any]]) -> list[Counts]:
         name = string(thing.get("name"))
         if name is None:
             continue
+        is_comment = name.startswith("t1_")
         found.append(
             Counts(
                 f"{KIND}:{name}",
                 likes=count(thing.get("ups")),
+                shares=None if is_comment else count(thing.get("num_crossposts")),
                 replies=count(thing.get("num_comments")),
                 score=_score(thing.get("score")),
             )
         )
     return found
+
+
+def _original(thing: dict[str, Any]) -> dict[str, Any]:
+    """The post a crosspost points at, when Reddit sends it along; else the thing itself."""
+    parents = thing.get("crosspost_parent_list")
+    if thing.get("crosspost_parent") and isinstance(parents, list) and parents:
+        parent = mapping(parents[0])
+        if string(parent.get("name")) == thing.get("crosspost_parent"):
+            return parent
+    return thing
 
 
 def _score(value: object) -> int | None:

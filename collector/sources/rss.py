@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import feedparser
 from pydantic import field_validator
@@ -145,16 +146,43 @@ def entry_post(entry: Any, origin: Origin, now: datetime) -> Post:
     """One feed entry as a post (pure)."""
     title = _plain(entry.get("title_detail"), entry.get("title"))
     text = _body(entry)
+    url = one_line(entry.get("link"), 2000)
     return make_post(
         origin,
         _native_id(entry, title, text),
-        url=one_line(entry.get("link"), 2000),
+        url=url,
         author=one_line(_author(entry)),
         title=one_line(title, MAX_TITLE_CHARS),
         text=text,
         lang=_language(entry, origin.lang),
         created_at=_created_at(entry, now),
+        other_urls=_other_urls(entry, url),
     )
+
+
+def _other_urls(entry: Any, url: str | None) -> list[str]:
+    """Addresses the feed itself gives for this item besides its link.
+
+    ``feedburner:origLink`` is the publisher's URL behind a FeedBurner redirect link. A guid
+    that is a URL on the link's own host (WordPress's ``https://site/?p=123``) is that
+    site's other name for the same item. A guid on another host is not taken as an address.
+    """
+    found = []
+    original = entry.get("feedburner_origlink")
+    if original:
+        found.append(one_line(original, 2000))
+    guid = (entry.get("id") or "").strip()
+    if url and guid != url and _host(guid) and _host(guid) == _host(url):
+        found.append(one_line(guid, 2000))
+    return [u for u in found if u]
+
+
+def _host(url: str) -> str | None:
+    try:
+        host = urlsplit(url).hostname if re.match(r"^https?://", url) else None
+    except ValueError:
+        return None
+    return host.lower().removeprefix("www.") if host else None
 
 
 def _native_id(entry: Any, title: str, text: str) -> str:

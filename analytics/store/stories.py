@@ -1,0 +1,289 @@
+"""Linking new posts to stories, inside the transaction that stores them.
+
+A new post joins the story of a stored post (or of a post earlier in the same batch) that
+shares a key with it (analytics.core.stories); otherwise it starts its own story, whose id
+is its own post_id. Stored posts keep their story: stories are never merged afterwards.
+
+``story_keys`` holds only what a lookup needs: the 64-bit key, the story it leads to, the
+post that brought it (to confirm a near-duplicate text against that post's text) and the
+post's day (a near-duplicate only joins a story of the days around it). A url or title key
+is stored once, by the first story that has it; text band keys are stored for every post.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import duckdb
+import pyarrow as pa
+
+from analytics.core.models import Post
+from analytics.core.stories import (
+    NEAR_DUP_DAYS,
+    NEAR_DUP_SIMILARITY,
+    StoryKeys,
+    similarity,
+    story_keys,
+    text_signature,
+)
+
+# Texts written from one template (a bot's "new chapter posted" notices) share bands across
+# many stories; only the latest few per band are compared, so a lookup's cost is bounded.
+MAX_BAND_CANDIDATES = 8
+
+# Kinds of post whose title names a story: a headline. A social post's title does not, nor
+# a video's: "Heartstopper season 3 episode 1 reaction" is many creators' different videos.
+TITLED_KINDS = frozenset({"article"})
+
+CREATE_STORY_KEYS = (
+    """
+    CREATE TABLE story_keys (
+        key BIGINT NOT NULL,
+        story_id VARCHAR NOT NULL,
+        post_id VARCHAR NOT NULL,
+        day DATE NOT NULL
+    )
+    """,
+    "CREATE INDEX story_keys_key ON story_keys (key)",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """What linking needs of a post."""
+
+    post_id: str
+    url: str | None
+    title: str | None
+    author: str | None
+    text: str | None
+    created_at: datetime
+    post_kind: str
+    other_urls: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, post: Post) -> Copy:
+        return cls(
+            post.post_id,
+            post.url,
+            post.title,
+            post.author,
+            post.text,
+            post.created_at,
+            post.post_kind,
+            tuple(post.other_urls),
+        )
+
+    def keys(self) -> StoryKeys:
+        return story_keys(
+            url=self.url,
+            other_urls=self.other_urls,
+            title=self.title,
+            author=self.author,
+            text=self.text,
+            day=self.day,
+            titled=self.post_kind in TITLED_KINDS,
+        )
+
+    @property
+    def day(self) -> date:
+        return self.created_at.astimezone(UTC).date()
+
+
+@dataclass(slots=True)
+class _Known:
+    """Keys already leading to a story: stored ones and those of the batch so far."""
+
+    exact: dict[int, str] = field(default_factory=dict)
+    # band key -> (story_id, post_id, day, signature or None until fetched)
+    bands: dict[int, list[tuple[str, str, date, tuple[int, ...] | None]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+
+
+def link_posts(con: duckdb.DuckDBPyConnection, posts: Sequence[Post]) -> dict[str, str]:
+    """Story ids of the posts not stored yet (post_id -> story_id); records their keys."""
+    latest = {post.post_id: post for post in posts}
+    stored = _stored_post_ids(con, list(latest))
+    return link_copies(con, [Copy.of(p) for pid, p in latest.items() if pid not in stored])
+
+
+def link_copies(con: duckdb.DuckDBPyConnection, copies: Sequence[Copy]) -> dict[str, str]:
+    """Link ``copies`` (none of them linked before) in order of publication."""
+    if not copies:
+        return {}
+    ordered = sorted(copies, key=lambda c: (c.created_at, c.post_id))
+    keys = [copy.keys() for copy in ordered]
+    known = _stored_keys(con, keys)
+    _fetch_signatures(con, known)
+    story_of: dict[str, str] = {}
+    rows: list[tuple[int, str, str, date]] = []
+    for copy, own in zip(ordered, keys, strict=True):
+        day = copy.day
+        story = _exact_match(known, own) or _near_match(known, own, day) or copy.post_id
+        story_of[copy.post_id] = story
+        for key in own.stored:
+            if key not in known.exact:
+                known.exact[key] = story
+                rows.append((key, story, copy.post_id, day))
+        for key in own.bands:
+            entries = known.bands[key]
+            entries.append((story, copy.post_id, day, own.signature))
+            if len(entries) > MAX_BAND_CANDIDATES:
+                entries.sort(key=lambda entry: entry[2])
+                del entries[0]
+            rows.append((key, story, copy.post_id, day))
+    _insert_keys(con, rows)
+    return story_of
+
+
+def _exact_match(known: _Known, own: StoryKeys) -> str | None:
+    for key in own.lookup:
+        story = known.exact.get(key)
+        if story is not None:
+            return story
+    return None
+
+
+def _near_match(known: _Known, own: StoryKeys, day: date) -> str | None:
+    best: tuple[float, str] | None = None
+    for key in own.bands:
+        for story, _post, seen, signature in known.bands.get(key, ()):
+            if abs((seen - day).days) > NEAR_DUP_DAYS or not signature:
+                continue
+            score = similarity(own.signature, signature)
+            if score >= NEAR_DUP_SIMILARITY and (best is None or score > best[0]):
+                best = (score, story)
+    return best[1] if best else None
+
+
+def _stored_post_ids(con: duckdb.DuckDBPyConnection, post_ids: list[str]) -> set[str]:
+    if not post_ids:
+        return set()
+    con.register("linking_ids", pa.table({"post_id": pa.array(post_ids, pa.string())}))
+    try:
+        rows = con.execute(
+            "SELECT p.post_id FROM posts p JOIN linking_ids i ON p.post_id = i.post_id"
+        ).fetchall()
+    finally:
+        con.unregister("linking_ids")
+    return {row[0] for row in rows}
+
+
+def _stored_keys(con: duckdb.DuckDBPyConnection, keys: Iterable[StoryKeys]) -> _Known:
+    """Stored keys any of ``keys`` looks up (an equality join on the key, no scan of texts)."""
+    exact = {k for own in keys for k in own.lookup}
+    bands = {k for own in keys for k in own.bands}
+    known = _Known()
+    if not exact and not bands:
+        return known
+    lookup = pa.table(
+        {
+            "key": pa.array([*exact, *bands], pa.int64()),
+            "band": pa.array([False] * len(exact) + [True] * len(bands), pa.bool_()),
+        }
+    )
+    con.register("linking_keys", lookup)
+    try:
+        rows = con.execute(
+            """
+            SELECT s.key, l.band, s.story_id, s.post_id, s.day
+            FROM story_keys s JOIN linking_keys l ON s.key = l.key
+            QUALIFY NOT l.band
+                OR row_number() OVER (PARTITION BY s.key ORDER BY s.day DESC) <= ?
+            """,
+            [MAX_BAND_CANDIDATES],
+        ).fetchall()
+    finally:
+        con.unregister("linking_keys")
+    for key, band, story, post_id, day in rows:
+        if band:
+            known.bands[key].append((story, post_id, day, None))
+        else:
+            known.exact.setdefault(key, story)
+    return known
+
+
+def _fetch_signatures(con: duckdb.DuckDBPyConnection, known: _Known) -> None:
+    """Signatures of the stored posts behind band matches, from their stored text."""
+    wanted = {post for entries in known.bands.values() for _s, post, _d, _g in entries}
+    if not wanted:
+        return
+    rows = con.execute(
+        "SELECT post_id, text FROM posts WHERE list_contains(?, post_id)", [sorted(wanted)]
+    ).fetchall()
+    signatures = {post_id: text_signature(text) for post_id, text in rows}
+    for key, entries in known.bands.items():
+        known.bands[key] = [
+            (story, post, day, signatures.get(post, ())) for story, post, day, _ in entries
+        ]
+
+
+def _insert_keys(con: duckdb.DuckDBPyConnection, rows: list[tuple[int, str, str, date]]) -> None:
+    if not rows:
+        return
+    table = pa.table(
+        {
+            "key": pa.array([r[0] for r in rows], pa.int64()),
+            "story_id": pa.array([r[1] for r in rows], pa.string()),
+            "post_id": pa.array([r[2] for r in rows], pa.string()),
+            "day": pa.array([r[3] for r in rows], pa.date32()),
+        }
+    )
+    con.register("incoming_story_keys", table)
+    try:
+        con.execute("INSERT INTO story_keys BY NAME SELECT * FROM incoming_story_keys")
+    finally:
+        con.unregister("incoming_story_keys")
+
+
+# Existing files: link the posts stored before story keys existed, oldest first, in chunks
+# (each chunk looks up the keys the chunks before it stored, as live batches do).
+BACKFILL_CHUNK = 20_000
+
+
+def backfill_stories(con: duckdb.DuckDBPyConnection) -> None:
+    """Give every stored post its story and record its keys (posts are never removed)."""
+    con.execute(
+        """
+        CREATE TEMP TABLE story_backfill AS
+        SELECT post_id, row_number() OVER (ORDER BY collected_at, created_at, post_id) AS n
+        FROM posts
+        """
+    )
+    try:
+        row = con.execute("SELECT count(*) FROM story_backfill").fetchone()
+        total = int(row[0]) if row else 0
+        for start in range(0, total, BACKFILL_CHUNK):
+            rows = con.execute(
+                """
+                SELECT p.post_id, p.url, p.title, p.author, p.text, p.created_at, p.post_kind
+                FROM posts p JOIN story_backfill b ON p.post_id = b.post_id
+                WHERE b.n > ? AND b.n <= ?
+                """,
+                [start, start + BACKFILL_CHUNK],
+            ).fetchall()
+            _apply(con, link_copies(con, [Copy(*row) for row in rows]))
+    finally:
+        con.execute("DROP TABLE story_backfill")
+
+
+def _apply(con: duckdb.DuckDBPyConnection, story_of: dict[str, str]) -> None:
+    """Store the story ids of posts that joined another post's story."""
+    changed = {post: story for post, story in story_of.items() if post != story}
+    if not changed:
+        return
+    con.register(
+        "story_changes",
+        pa.table({"post_id": list(changed), "story_id": list(changed.values())}),
+    )
+    try:
+        con.execute(
+            "UPDATE posts SET story_id = c.story_id FROM story_changes c "
+            "WHERE posts.post_id = c.post_id"
+        )
+    finally:
+        con.unregister("story_changes")
