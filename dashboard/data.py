@@ -227,7 +227,8 @@ class ConversationData:
     hashtags: pd.DataFrame
     themes: pd.DataFrame
     posts: pd.DataFrame
-    authors: pd.DataFrame
+    authors: pd.DataFrame  # people, by engagement
+    publishers: pd.DataFrame  # news outlets and other authors of articles, by posts
     sources: pd.DataFrame
     languages: pd.DataFrame
 
@@ -240,7 +241,9 @@ def load_conversation(path: str, filters: Filters, rows: int = 20) -> Conversati
         rising = trending_terms(con, filters, limit=300, min_count=5)
         themes = theme_shares(con, filters)
         posts = top_posts(con, filters, limit=rows)
-        authors = top_authors(con, filters, limit=rows)
+        authors = top_authors(con, filters, limit=rows, kind="person")
+        # Feeds report no engagement: outlets rank by how much they publish.
+        publishers = top_authors(con, filters, limit=rows, order_by="posts", kind="publisher")
         sources = source_mix(con, filters)
         languages = language_mix(con, filters)
     hashtag = rising["hashtag"].astype(bool)
@@ -250,6 +253,7 @@ def load_conversation(path: str, filters: Filters, rows: int = 20) -> Conversati
         themes=themes,
         posts=posts,
         authors=authors,
+        publishers=publishers,
         sources=sources,
         languages=languages,
     )

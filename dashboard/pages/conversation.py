@@ -113,20 +113,19 @@ st.dataframe(
     },
 )
 
-left, right = st.columns([3, 2])
-with left:
-    st.subheader("Top authors")
+
+def author_table(frame: pd.DataFrame, *, engagement: bool) -> None:
     authors = pd.DataFrame(
         {
-            "author": [clip(a, 60) for a in data.authors["author"]],
-            "source": [SOURCE_LABELS.get(s, s) for s in data.authors["source"]],
-            "posts": data.authors["posts"],
-            "engagement": data.authors["engagement"],
-            "avg sentiment": data.authors["avg_sentiment"],
+            "author": [clip(a, 60) for a in frame["author"]],
+            "platform": [SOURCE_LABELS.get(s, s) for s in frame["source"]],
+            "engagement": frame["engagement"],
+            "posts": frame["posts"],
+            "avg sentiment": frame["avg_sentiment"],
         }
     )
     st.dataframe(
-        authors,
+        authors if engagement else authors.drop(columns="engagement"),
         hide_index=True,
         column_config={
             "posts": st.column_config.NumberColumn(format="localized"),
@@ -134,6 +133,28 @@ with left:
             "avg sentiment": st.column_config.NumberColumn(format="%+.2f"),
         },
     )
+
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("Top authors")
+    st.caption(
+        "People, ranked by the engagement of their posts in this period (the same formula "
+        "as top posts). One row per account: the same name on two platforms is two rows."
+    )
+    if data.authors.empty:
+        st.write("No post in this period names its author.")
+    else:
+        author_table(data.authors, engagement=True)
+    st.subheader("Top publishers")
+    st.caption(
+        "News outlets and other feeds of articles, ranked by articles published: feeds "
+        "report no engagement."
+    )
+    if data.publishers.empty:
+        st.write("No article in this period names its publisher.")
+    else:
+        author_table(data.publishers, engagement=False)
 with right:
     st.subheader("Where it is said")
     st.altair_chart(
