@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from analytics.core.watchlist import Show, WatchItem, Watchlist
+from analytics.core.watchlist import PREFIX_MARK, Show, WatchItem, Watchlist
+from collector.theme_keywords import PrefixKeywords
 
 Strength = Literal["strong", "context", "term", "theme"]
 
@@ -105,8 +106,11 @@ class Matcher:
                 self._add_item(f"{kind}:{item.id}", item, shows_of)
         for theme in watchlist.themes:
             for keyword in theme.keywords:
+                if keyword.endswith(PREFIX_MARK):  # matched by self._theme_prefixes
+                    continue
                 target = _Target(f"theme:{theme.id}", keyword, "theme", frozenset())
                 self._add_phrase(keyword, target)
+        self._theme_prefixes = PrefixKeywords(watchlist.themes, tokens)
         self._longest = max((len(key) for key in self._phrases), default=1)
 
     def _add_item(self, entity_id: str, item: WatchItem, shows_of: dict[str, set[str]]) -> None:
@@ -156,6 +160,9 @@ class Matcher:
             for target in hits:
                 if target.strength == "theme":
                     found.setdefault(target.entity_id, target.label)
+            if self._theme_prefixes:
+                for keyword in self._theme_prefixes.find(tokens(text[:MAX_MATCHED_CHARS])):
+                    found.setdefault(keyword.entity_id, keyword.label)
         return [Match(entity_id, label) for entity_id, label in found.items()]
 
     def _scan(self, text: str) -> Iterable[_Target]:
