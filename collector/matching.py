@@ -160,10 +160,14 @@ class Matcher:
             for target in hits:
                 if target.strength == "theme":
                     found.setdefault(target.entity_id, target.label)
-            if self._theme_prefixes:
-                for keyword in self._theme_prefixes.find(tokens(text[:MAX_MATCHED_CHARS])):
-                    found.setdefault(keyword.entity_id, keyword.label)
+            self._add_prefix_themes(found, text)
         return [Match(entity_id, label) for entity_id, label in found.items()]
+
+    def _add_prefix_themes(self, found: dict[str, str], text: str) -> None:
+        """Themes whose ``*`` keywords the text holds (collector/theme_keywords.py)."""
+        if self._theme_prefixes:
+            for keyword in self._theme_prefixes.find(tokens(text[:MAX_MATCHED_CHARS])):
+                found.setdefault(keyword.entity_id, keyword.label)
 
     def _scan(self, text: str) -> Iterable[_Target]:
         for tag in _HASHTAG.findall(text):
