@@ -234,11 +234,14 @@ class ConversationData:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def load_conversation(path: str, filters: Filters, rows: int = 20) -> ConversationData:
+def load_conversation(
+    path: str, filters: Filters, rows: int = 20, watched: tuple[str, ...] = ()
+) -> ConversationData:
+    """``watched``: the watchlist's names, aliases and hashtags, left out of rising terms."""
     with _reading(path) as con:
         # One scoring pass for both lists: scores do not depend on `only`, so splitting a
         # long list afterwards gives the same terms as two calls at half the cost.
-        rising = trending_terms(con, filters, limit=300, min_count=5)
+        rising = trending_terms(con, filters, limit=300, min_count=5, watched=watched)
         themes = theme_shares(con, filters)
         posts = top_posts(con, filters, limit=rows)
         authors = top_authors(con, filters, limit=rows, kind="person")

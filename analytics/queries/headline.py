@@ -8,6 +8,7 @@ attention the wider public paid (Wikipedia page views).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -81,6 +82,7 @@ def headline(
     *,
     events: list[Event] | None = None,
     now: datetime | None = None,
+    watched: Sequence[str] = (),
 ) -> Headline:
     name, kind, show_id = _entity(con, entity_id)
     now = now or datetime.now(UTC)
@@ -109,7 +111,7 @@ def headline(
         kpis=kpis(con, about),
         share_of_voice=voice,
         spikes=detect_spikes(con, about, bucket="day"),
-        terms=trending_terms(con, about, limit=10),
+        terms=trending_terms(con, about, limit=10, watched=watched),
         themes=theme_shares(con, about),
         events=lifts,
         pageviews=_pageviews(con, about),

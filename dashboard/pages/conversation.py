@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analytics.queries.term_words import watched_terms
 from dashboard import charts
 from dashboard.data import clip, escape_markdown, load_conversation
 from dashboard.state import SOURCE_LABELS, context
@@ -16,7 +17,7 @@ ctx = context(__file__)
 st.title("Conversation")
 st.caption(escape_markdown(ctx.describe()))
 
-data = load_conversation(ctx.database, ctx.filters)
+data = load_conversation(ctx.database, ctx.filters, watched=watched_terms(ctx.config.watchlist))
 
 if data.sources.empty:
     st.info(
@@ -34,10 +35,12 @@ def term_chart(frame: pd.DataFrame, title: str, colour: str) -> None:
 
 st.subheader("Trending terms and hashtags")
 st.caption(
-    "Words said more in this period than in the one before it, ranked by the strength of the "
-    "evidence (a rare word seen twice does not outrank one that doubled across hundreds of "
-    "posts); only clear rises (z of 2 or more) are listed. Names of watched shows and "
-    "people are left out."
+    "Words and phrases said more in this period than in the one before it, ranked by the "
+    "strength of the evidence (a rare word seen twice does not outrank one that doubled "
+    "across hundreds of posts); only clear rises (z of 2 or more) used by at least 3 "
+    "accounts are listed. A phrase is shown instead of its words when it holds most of "
+    "their uses. Left out: watched names, aliases and hashtags (tracked already), common "
+    "words of the main fan languages, and fan filler such as “literally” or “ate”."
 )
 # Below a z of 2 a rise is within chance: not worth a marketer's attention.
 terms = data.terms[data.terms["z"] >= MIN_Z]

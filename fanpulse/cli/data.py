@@ -118,6 +118,7 @@ def trends(
     """Headline figures for one entity over the last N days, against the N days before."""
     from analytics.core.events import load_events
     from analytics.queries.headline import UnknownEntity, headline
+    from analytics.queries.term_words import watched_terms
     from analytics.store import connect
     from fanpulse.reports.headline import print_headline
 
@@ -130,7 +131,9 @@ def trends(
             lock_timeout=config.database.lock_timeout.total_seconds(),
         ) as con:
             try:
-                report = headline(con, entity, days, events=events)
+                report = headline(
+                    con, entity, days, events=events, watched=watched_terms(config.watchlist)
+                )
             except UnknownEntity as exc:
                 errors.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
                 raise typer.Exit(2) from None
