@@ -74,6 +74,7 @@ else:
                 "share": 100 * themes["share"],
                 "avg sentiment": themes["avg_sentiment"],
                 "positive": 100 * themes["positive_share"],
+                "negative": 100 * themes["negative_share"],
             }
         ),
         hide_index=True,
@@ -81,7 +82,12 @@ else:
             "posts": st.column_config.NumberColumn(format="localized"),
             "share": st.column_config.NumberColumn(format="%.1f %%", help="Of all posts"),
             "avg sentiment": st.column_config.NumberColumn(format="%+.2f"),
-            "positive": st.column_config.NumberColumn(format="%.0f %%"),
+            "positive": st.column_config.NumberColumn(
+                format="%.0f %%", help="Of the theme's posts"
+            ),
+            "negative": st.column_config.NumberColumn(
+                format="%.0f %%", help="Of the theme's posts"
+            ),
         },
     )
 

@@ -160,8 +160,10 @@ def test_theme_shares_known_exactly(con: duckdb.DuckDBPyConnection) -> None:
     assert health["share_of_themed"] == pytest.approx(2 / 5)
     assert joy["avg_sentiment"] == pytest.approx(0.25)
     assert joy["positive_share"] == pytest.approx(0.75)
+    assert joy["negative_share"] == pytest.approx(0.25)  # p4
     assert health["avg_sentiment"] == pytest.approx(0.25)
     assert health["positive_share"] == pytest.approx(0.5)
+    assert health["negative_share"] == 0  # p5 is neutral
     assert math.isnan(music["avg_sentiment"]) and math.isnan(music["positive_share"])
 
 
