@@ -500,6 +500,26 @@ def test_conversation_keeps_people_and_publishers_apart(
     assert people.duplicated(["author", "platform"]).sum() == 0
 
 
+def test_conversation_terms_leave_out_the_watchlist(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_app(sample, monkeypatch, "conversation")
+    charts = [c for c in app.get("vega_lite_chart") if "Rising terms" in c.proto.spec]
+    assert charts, "the rising terms chart"
+    frame = pa.ipc.open_stream(charts[0].proto.datasets[0].data.data).read_pandas()
+    terms = set(frame["term"])
+    watched = load_config(sample).watchlist
+    names = {word.lower() for show in watched.shows for word in show.name.split()}
+    names |= {
+        word.lower()
+        for show in watched.shows
+        for person in show.people
+        for word in person.name.split()
+    }
+    assert terms and not any(set(term.split()) & names for term in terms)
+    assert any(" " in term for term in terms), "phrases, not only single words"
+
+
 def test_default_period_ends_at_the_newest_post() -> None:
     today = date(2026, 5, 1)
     old = facets_between(datetime(2025, 1, 1, tzinfo=UTC), datetime(2026, 3, 10, 15, tzinfo=UTC))
