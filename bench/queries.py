@@ -20,6 +20,7 @@ from typing import Any
 from analytics.core.config import load_config
 from analytics.core.events import load_events
 from analytics.core.filters import Filters
+from analytics.queries.term_words import watched_terms
 from analytics.store import connect
 from bench.demo_db import CONFIG, demo_database
 
@@ -41,13 +42,14 @@ def _pages(path: str, filters: Filters) -> dict[str, Callable[[], object]]:
     specs = config.source_specs()
     events = tuple(load_events(config.events_path)) if config.events_path else ()
     premieres = tuple(data.latest_premieres(events))  # as the Compare page chooses them
+    watched = watched_terms(config.watchlist)  # as the Conversation page passes them
     loaders = {
         "overview": lambda: data.load_overview(path, filters, specs),
         "compare": lambda: (
             data.load_compare(path, filters, (), ()),
             data.load_premiere_curves(path, premieres, (), 30),
         ),
-        "conversation": lambda: data.load_conversation(path, filters),
+        "conversation": lambda: data.load_conversation(path, filters, watched=watched),
         "attention": lambda: data.load_attention(path, filters),
         "explore": lambda: data.load_explore(path, filters, "trailer", ()),
         "health": lambda: data.load_collection(path, filters, specs),

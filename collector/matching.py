@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from analytics.core.watchlist import Ship, Show, WatchItem, Watchlist
+from analytics.core.watchlist import PREFIX_MARK, Ship, Show, WatchItem, Watchlist
 from collector.folding import BREAKS, cjk_fold, fold, tokens
+from collector.theme_keywords import PrefixKeywords
 from collector.word_reading import PostWords, paired
 
 # strong: anywhere; context: a first name (needs show context and a name's shape);
@@ -99,8 +100,11 @@ class Matcher:
                     self._ships.append((f"ship:{item.id}", first, second))
         for theme in watchlist.themes:
             for keyword in theme.keywords:
+                if keyword.endswith(PREFIX_MARK):  # matched by self._theme_prefixes
+                    continue
                 target = _Target(f"theme:{theme.id}", keyword, "theme", frozenset())
                 self._add_phrase(keyword, target)
+        self._theme_prefixes = PrefixKeywords(watchlist.themes, tokens)
         self._longest = max((len(key) for key in self._phrases), default=1)
 
     def _add_item(self, entity_id: str, item: WatchItem, shows_of: dict[str, set[str]]) -> None:
@@ -160,7 +164,14 @@ class Matcher:
         if found:
             for target in themes:
                 found.setdefault(target.entity_id, target.label)
+            self._add_prefix_themes(found, words)
         return [Match(entity_id, label) for entity_id, label in found.items()]
+
+    def _add_prefix_themes(self, found: dict[str, str], words: list[str]) -> None:
+        """Themes whose ``*`` keywords the text holds (collector/theme_keywords.py)."""
+        if self._theme_prefixes:
+            for keyword in self._theme_prefixes.find(words):
+                found.setdefault(keyword.entity_id, keyword.label)
 
     def _add_ships(self, state: _Found, words: list[str]) -> None:
         spans, found = state.spans, state.found

@@ -244,20 +244,26 @@ class ConversationData:
     hashtags: pd.DataFrame
     themes: pd.DataFrame
     posts: pd.DataFrame
-    authors: pd.DataFrame
+    authors: pd.DataFrame  # people, by engagement
+    publishers: pd.DataFrame  # news outlets and other authors of articles, by posts
     sources: pd.DataFrame
     languages: pd.DataFrame
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def load_conversation(path: str, filters: Filters, rows: int = 20) -> ConversationData:
+def load_conversation(
+    path: str, filters: Filters, rows: int = 20, watched: tuple[str, ...] = ()
+) -> ConversationData:
+    """``watched``: the watchlist's names, aliases and hashtags, left out of rising terms."""
     with _reading(path) as con:
         # One scoring pass for both lists: scores do not depend on `only`, so splitting a
         # long list afterwards gives the same terms as two calls at half the cost.
-        rising = trending_terms(con, filters, limit=300, min_count=5)
+        rising = trending_terms(con, filters, limit=300, min_count=5, watched=watched)
         themes = theme_shares(con, filters)
         posts = top_posts(con, filters, limit=rows)
-        authors = top_authors(con, filters, limit=rows)
+        authors = top_authors(con, filters, limit=rows, kind="person")
+        # Feeds report no engagement: outlets rank by how much they publish.
+        publishers = top_authors(con, filters, limit=rows, order_by="posts", kind="publisher")
         sources = source_mix(con, filters)
         languages = language_mix(con, filters)
     hashtag = rising["hashtag"].astype(bool)
@@ -267,6 +273,7 @@ def load_conversation(path: str, filters: Filters, rows: int = 20) -> Conversati
         themes=themes,
         posts=posts,
         authors=authors,
+        publishers=publishers,
         sources=sources,
         languages=languages,
     )

@@ -37,6 +37,11 @@ SOCIAL_NEGATIVE = [
     "{S} season {n} ending felt rushed and cheap",
     "can't believe how badly they wrote {X} this season",
     "overrated. dropped {S} after episode 2",
+    # Themes are argued about too, not only celebrated.
+    "{S} handled the eating disorder storyline so badly, I'm disappointed",
+    "the representation in {S} season {n} felt like tokenism, so disappointing",
+    "{S}'s coming out scene felt rushed and awkward, hated it",
+    "the {S} soundtrack is so boring this season, skip",
 ]
 SOCIAL_NEUTRAL = [
     "Does anyone know when {S} season {n} drops in the UK?",
@@ -44,6 +49,8 @@ SOCIAL_NEUTRAL = [
     "{X} was interviewed about filming {S}",
     "Is {S} based on a book? #{H}",
     "{S} season {n} is eight episodes long",
+    "what's the song at the end of {S} season {n} episode 3?",
+    "Does {S} season {n} have a trigger warning for the anxiety scenes?",
 ]
 NEWS = [
     "{S} season {n}: release date, cast and everything we know",

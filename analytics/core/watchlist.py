@@ -72,12 +72,45 @@ class Show(WatchItem):
             yield "ship", ship
 
 
+PREFIX_MARK = "*"
+# The shortest start a prefix keyword may end in: "ca*" would match half the dictionary.
+MIN_PREFIX_CHARS = 3
+
+
 class Theme(BaseModel):
+    """A topic tracked across shows; a keyword ending in ``*`` matches any word starting
+    with its last word (``cancel*``: cancelled, cancelling, cancellation)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
-    name: str
-    keywords: list[str]
+    name: str = Field(min_length=1)
+    keywords: list[str] = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not _SLUG.match(value):
+            raise ValueError(f"{value!r} must be a slug: lower-case letters, digits and dashes")
+        return value
+
+    @field_validator("keywords")
+    @classmethod
+    def _keywords(cls, keywords: list[str]) -> list[str]:
+        for keyword in keywords:
+            stem = keyword.removesuffix(PREFIX_MARK)
+            if PREFIX_MARK in stem:
+                raise ValueError(
+                    f"keyword {keyword!r}: '*' may only end a keyword (write 'cancel*')"
+                )
+            if keyword.endswith(PREFIX_MARK):
+                last = re.search(r"\w+$", stem)
+                if last is None or len(last.group()) < MIN_PREFIX_CHARS:
+                    raise ValueError(
+                        f"keyword {keyword!r}: '*' must follow a word of at least "
+                        f"{MIN_PREFIX_CHARS} letters, with no space before it"
+                    )
+        return keywords
 
 
 class Watchlist(BaseModel):
@@ -132,9 +165,15 @@ def _load_cached(path: Path, _mtime_key: float) -> Watchlist:
 
 
 def _reference_problem(watchlist: Watchlist) -> tuple[str, str] | None:
-    """Plays and ship characters must name characters of the same show."""
+    """Plays and ship characters must name characters of the same show; theme ids are
+    unique."""
     if not watchlist.shows:
         return ("shows", "the watchlist names no show")
+    seen: set[str] = set()
+    for index, theme in enumerate(watchlist.themes):
+        if theme.id in seen:
+            return (f"themes[{index}].id", f"theme {theme.id!r} is listed twice")
+        seen.add(theme.id)
     for index, show in enumerate(watchlist.shows):
         characters = {character.id for character in show.characters}
         for person in show.people:

@@ -8,6 +8,7 @@ attention the wider public paid (Wikipedia page views).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -84,6 +85,7 @@ def headline(
     events: list[Event] | None = None,
     now: datetime | None = None,
     unit: Unit = "stories",
+    watched: Sequence[str] = (),
 ) -> Headline:
     name, kind, show_id = _entity(con, entity_id)
     now = now or datetime.now(UTC)
@@ -115,7 +117,7 @@ def headline(
         everything=period_figures(con, Filters(start=start, end=end)),
         unit=unit,
         spikes=detect_spikes(con, about, bucket="day"),
-        terms=trending_terms(con, about, limit=10),
+        terms=trending_terms(con, about, limit=10, watched=watched),
         themes=theme_shares(con, about),
         events=lifts,
         pageviews=_pageviews(con, about),

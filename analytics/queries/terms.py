@@ -13,13 +13,29 @@ Colaresi & Quinn 2008, "Fightin' Words"). For a term with ``y_a`` occurrences am
 The prior shrinks rare terms towards "no change", so a term seen twice does not beat one
 that doubled across hundreds of posts: ``z`` ranks terms by the evidence that they rose.
 
-Tokenising runs in DuckDB: title and text lower-cased, URLs dropped, split on anything but
-letters, digits, ``_``, ``#`` and apostrophes. Hashtags keep their ``#`` (``#trailer`` and
-``trailer`` are different terms), a trailing ``'s`` is dropped, and a term needs a letter
-and ``min_length`` characters. Stop words come from the ``stopwordsiso`` package. Counts are
-occurrences, as in the paper. Only the first ``TEXT_CHARS`` characters of a post are read,
-so a long article costs no more than a few social posts. Scripts written without spaces
-(Japanese, Chinese) are not segmented: a whole run of such text is one term.
+Terms are words, hashtags and phrases of two or three words, read in DuckDB: title and
+text lower-cased, split into words; URLs, punctuation and emoji end a phrase, hyphens and
+slashes do not. Hashtags keep their ``#`` (``#trailer`` and ``trailer`` are different
+terms) and stand alone; a trailing ``'s`` is dropped. A word needs a letter and
+``min_length`` characters; a phrase needs a letter, may not start or end with a stop word,
+and may hold one in the middle of three words ("end of season"). Counts are occurrences, as
+in the paper (a phrase's count is how often it appears; totals count words only).
+
+What a marketer would not act on is left out:
+
+- stop words of the main fan languages (:data:`~analytics.queries.term_words.FAN_LANGS`),
+  per post: English and the post's own language, or all of them when the post declares
+  none; and fan filler ("literally", "ate", "screaming");
+- watched names, aliases and hashtags (tracked already): a watched name also ends a phrase,
+  so "kit connor interview" is reported as "interview";
+- terms used by fewer than ``min_authors`` accounts (source and author) in the period: one
+  account posting a slogan fifty times is not a trend;
+- a word or phrase inside a longer rising phrase that holds at least ``phrase_share`` of
+  its uses: "first look" is listed, not "first look" and "look" besides.
+
+Only the first ``TEXT_CHARS`` characters of a post are read, so a long article costs no
+more than a few social posts. Scripts written without spaces (Japanese, Chinese) are not
+segmented: a whole run of such text is one term.
 
 Every function takes an open connection (``connect(path, read_only=True)``).
 """
@@ -33,11 +49,20 @@ from functools import cache
 from typing import Literal
 
 import pandas as pd
-import stopwordsiso
 
 from analytics.core.filters import Filters
 from analytics.queries.sql import load
+from analytics.queries.term_words import FAN_FILLER, FAN_LANGS, stop_words, watched_terms
 from analytics.store import Connection
+
+__all__ = [
+    "TermOptions",
+    "TermWindow",
+    "rising_terms_by_window",
+    "stop_words",
+    "trending_terms",
+    "watched_terms",
+]
 
 TEXT_CHARS = 1500
 
@@ -45,56 +70,83 @@ Only = Literal["terms", "hashtags"]
 _ONLY = (None, "terms", "hashtags")
 
 
-@cache
-def stop_words(langs: tuple[str, ...] = ("en",)) -> frozenset[str]:
-    """The stopwords-iso words for these ISO 639-1 codes, with straight apostrophes."""
-    words = stopwordsiso.stopwords(set(langs))
-    return frozenset(word.lower().replace("\u2019", "'") for word in words)
-
-
 @dataclass(frozen=True, slots=True)
 class TermOptions:
     """How terms are counted and ranked (the same for every window of one call).
 
-    ``limit``: terms per result. ``min_count``: occurrences needed in the target period.
-    ``only``: ``"terms"`` (no hashtags) or ``"hashtags"``; scores do not change with it.
-    ``stop_langs``: stop word languages, by default English plus the filters' ``langs``.
-    ``exclude_entity_names`` drops the words of watched names, which would otherwise top
-    every fandom's list. ``prior_scale`` weighs the prior against the data.
+    ``limit``: terms per result. ``min_count``: occurrences needed in the target period;
+    ``min_authors``: distinct accounts (source and author; a post without an author is
+    its own) using the term in the target period. ``only``: ``"terms"`` (no hashtags) or
+    ``"hashtags"``; scores do not change with it. ``stop_langs``: stop word languages (by
+    default :data:`FAN_LANGS`). ``extra_stop_words`` are treated as stop words;
+    ``fan_filler`` adds :data:`FAN_FILLER`. ``exclude_entity_names`` drops the words of
+    watched names (from the ``entities`` table) and of ``watched``: aliases and hashtags
+    of the watchlist (:func:`watched_terms`). ``phrase_share``: a part of a rising phrase
+    is hidden when the phrase holds at least this share of its uses. ``prior_scale``
+    weighs the prior against the data.
     """
 
     limit: int = 30
     min_count: int = 5
+    min_authors: int = 3
     min_length: int = 2
     only: Only | None = None
     stop_langs: tuple[str, ...] | None = None
     extra_stop_words: tuple[str, ...] = ()
+    fan_filler: bool = True
     exclude_entity_names: bool = True
+    watched: tuple[str, ...] = ()
+    phrase_share: float = 2 / 3
     prior_scale: float = 1.0
 
     def check(self) -> None:
-        if self.limit < 1 or self.min_count < 1 or self.min_length < 1:
-            raise ValueError("limit, min_count and min_length must be at least 1")
+        if min(self.limit, self.min_count, self.min_authors, self.min_length) < 1:
+            raise ValueError("limit, min_count, min_authors and min_length must be at least 1")
         if self.prior_scale <= 0:
             raise ValueError("prior_scale must be above 0")
+        if not 0 < self.phrase_share <= 1:
+            raise ValueError("phrase_share must be above 0 and at most 1")
         if self.only not in _ONLY:
             raise ValueError(f"only must be 'terms', 'hashtags' or None, not {self.only!r}")
 
-    def excluded(self, filter_langs: Iterable[str]) -> list[str]:
-        """Stop words and extra words, lower-case: terms never reported."""
-        langs = self.stop_langs if self.stop_langs is not None else ("en", *filter_langs)
-        extra = {word.lower() for word in self.extra_stop_words}
-        return sorted(stop_words(tuple(sorted(set(langs)))) | extra)
+    def languages(self) -> tuple[str, ...]:
+        langs = self.stop_langs if self.stop_langs is not None else FAN_LANGS
+        return tuple(sorted({lang.lower() for lang in langs}))
+
+    def stop_table(self) -> str:
+        """Stop words as ``lang:word`` pairs joined by spaces (one string binds far faster
+        than a list of thousands): each language of :meth:`languages` with English, and
+        ``*`` (posts in another language or none) with all of them."""
+        langs = self.languages()
+        extra = {word.lower().replace("\u2019", "'") for word in self.extra_stop_words}
+        if self.fan_filler:
+            extra |= FAN_FILLER
+        pairs: list[str] = []
+        for key, read_as in [*((lang, {"en", lang}) for lang in langs), ("*", set(langs))]:
+            chosen = stop_words(tuple(sorted(read_as & set(langs)))) | extra
+            pairs.extend(
+                f"{key}:{word}" for word in sorted(chosen) if not any(c.isspace() for c in word)
+            )
+        return " ".join(pairs)
 
 
-def _scoring_params(options: TermOptions, filter_langs: Iterable[str]) -> dict[str, object]:
+@cache
+def _stop_table(options: TermOptions) -> str:
+    return options.stop_table()
+
+
+def _scoring_params(options: TermOptions) -> dict[str, object]:
     return {
         "text_chars": TEXT_CHARS,
-        "excluded": options.excluded(filter_langs),
+        "stop_langs": list(options.languages()),
+        "stop_pairs": _stop_table(options),
         "exclude_entity_names": options.exclude_entity_names,
+        "watched": [term.lower() for term in options.watched],
         "min_length": options.min_length,
         "prior_scale": options.prior_scale,
         "min_count": options.min_count,
+        "min_authors": options.min_authors,
+        "phrase_share": options.phrase_share,
         "only": options.only,
         "limit": options.limit,
     }
@@ -107,37 +159,44 @@ def trending_terms(
     *,
     limit: int = 30,
     min_count: int = 5,
+    min_authors: int = 3,
     min_length: int = 2,
     only: Only | None = None,
     stop_langs: Iterable[str] | None = None,
     extra_stop_words: Iterable[str] = (),
+    fan_filler: bool = True,
     exclude_entity_names: bool = True,
+    watched: Iterable[str] = (),
+    phrase_share: float = 2 / 3,
     prior_scale: float = 1.0,
 ) -> pd.DataFrame:
     """Terms rising in ``target`` against ``baseline`` (default: the period just before).
 
-    Options as in :class:`TermOptions`. Columns: ``term``, ``hashtag`` (bool), ``count``,
-    ``baseline_count``, ``per_1k`` and ``baseline_per_1k`` (per 1,000 term occurrences of
-    that period), ``log_odds`` (``delta`` above) and ``z``. Only rising terms
-    (``log_odds > 0``), highest ``z`` first.
+    Options as in :class:`TermOptions`. Columns: ``term``, ``hashtag`` (bool), ``words``
+    (1 for a word or hashtag, 2 or 3 for a phrase), ``count``, ``baseline_count``,
+    ``authors`` (accounts using it in the target period), ``per_1k`` and
+    ``baseline_per_1k`` (per 1,000 word occurrences of that period), ``log_odds``
+    (``delta`` above) and ``z``. Only rising terms (``log_odds > 0``), highest ``z`` first.
     """
     options = TermOptions(
         limit=limit,
         min_count=min_count,
+        min_authors=min_authors,
         min_length=min_length,
         only=only,
         stop_langs=tuple(stop_langs) if stop_langs is not None else None,
         extra_stop_words=tuple(extra_stop_words),
+        fan_filler=fan_filler,
         exclude_entity_names=exclude_entity_names,
+        watched=tuple(watched),
+        phrase_share=phrase_share,
         prior_scale=prior_scale,
     )
     options.check()
     if baseline is None:
         baseline = target.previous()
     sql = load("terms_trending", filters=target.active(), baseline_filters=baseline.active())
-    bound = sql.bind(
-        target.params(), baseline.params("baseline_"), _scoring_params(options, target.langs)
-    )
+    bound = sql.bind(target.params(), baseline.params("baseline_"), _scoring_params(options))
     return con.execute(sql.text, bound).df().drop(columns="grp")
 
 
@@ -176,7 +235,7 @@ def rising_terms_by_window(
     sql = load("terms_by_window", filters=span.active())
     bound = sql.bind(
         span.params(),
-        _scoring_params(options, span.langs),
+        _scoring_params(options),
         window_count=len(windows),
         window_entities=[w.entity_id for w in windows],
         baseline_starts=[w.baseline_start for w in windows],

@@ -21,7 +21,8 @@ def theme_shares(con: Connection, filters: Filters | None = None) -> pd.DataFram
 
     Columns: ``entity_id``, ``name``, ``posts``, ``share`` (of all selected posts),
     ``share_of_themed`` (of selected posts with at least one theme), ``avg_sentiment``,
-    ``positive_share`` (of the theme's posts labelled positive). Busiest theme first.
+    ``positive_share`` and ``negative_share`` (of the theme's posts labelled so; the rest
+    are neutral). Busiest theme first.
     """
     filters = filters or Filters()
     sql = load("themes_shares", filters=filters.active())

@@ -44,25 +44,34 @@ def top_posts(con: Connection, filters: Filters | None = None, limit: int = 20) 
 
 AuthorOrder = Literal["posts", "engagement"]
 _AUTHOR_ORDER = ("posts", "engagement")
+AuthorKind = Literal["person", "publisher"]
+_AUTHOR_KINDS = ("person", "publisher")
 
 
 def top_authors(
     con: Connection,
     filters: Filters | None = None,
     limit: int = 20,
-    order_by: AuthorOrder = "posts",
+    order_by: AuthorOrder = "engagement",
+    kind: AuthorKind | None = None,
 ) -> pd.DataFrame:
-    """The most active (or most engaging) authors; posts without an author are left out.
+    """The most engaging (or most active) accounts; posts without an author are left out.
 
-    An author is a name on one kind of source: the same handle on Reddit and on Bluesky may
-    be two people. For news sources the author is the publisher.
-    Columns: ``source``, ``author``, ``posts``, ``engagement`` (total), ``avg_sentiment``.
+    An account is an author on one platform (``source``): ``fan_0`` on Reddit and ``fan_0``
+    on Bluesky are two rows, as they may be two people. ``kind`` is ``publisher`` for an
+    author of articles (news feeds: the author is the outlet) and ``person`` otherwise;
+    pass ``kind`` to list only one of them. Publishers report no engagement, so ranking
+    them with people by engagement would bury them, and by posts would bury the people.
+    Columns: ``source``, ``author``, ``kind``, ``posts``, ``engagement`` (total),
+    ``avg_sentiment``.
     """
     if order_by not in _AUTHOR_ORDER:
         raise ValueError(f"order_by must be one of {sorted(_AUTHOR_ORDER)}, not {order_by!r}")
+    if kind is not None and kind not in _AUTHOR_KINDS:
+        raise ValueError(f"kind must be one of {sorted(_AUTHOR_KINDS)} or None, not {kind!r}")
     filters = filters or Filters()
     sql = load("top_authors", filters=filters.active(), author_order=order_by)
-    return con.execute(sql.text, sql.bind(filters.params(), limit=limit)).df()
+    return con.execute(sql.text, sql.bind(filters.params(), limit=limit, kind=kind)).df()
 
 
 MixColumn = Literal["source", "source_name", "lang", "post_kind"]

@@ -144,6 +144,7 @@ def theme_bars(themes: pd.DataFrame, *, title: str) -> alt.Chart:
                 alt.Tooltip("share:Q", title="Share of posts", format=".1%"),
                 alt.Tooltip("avg_sentiment:Q", title="Avg sentiment", format="+.2f"),
                 alt.Tooltip("positive_share:Q", title="Positive", format=".0%"),
+                alt.Tooltip("negative_share:Q", title="Negative", format=".0%"),
             ],
         )
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analytics.queries.term_words import watched_terms
 from dashboard import charts
 from dashboard.data import clip, escape_markdown, load_conversation
 from dashboard.rising import show_rising
@@ -17,7 +18,7 @@ ctx = context(__file__)
 st.title("Conversation")
 st.caption(escape_markdown(ctx.describe()))
 
-data = load_conversation(ctx.database, ctx.filters)
+data = load_conversation(ctx.database, ctx.filters, watched=watched_terms(ctx.config.watchlist))
 
 if data.sources.empty:
     st.info(
@@ -35,10 +36,12 @@ def term_chart(frame: pd.DataFrame, title: str, colour: str) -> None:
 
 st.subheader("Trending terms and hashtags")
 st.caption(
-    "Words said more in this period than in the one before it, ranked by the strength of the "
-    "evidence (a rare word seen twice does not outrank one that doubled across hundreds of "
-    "posts); only clear rises (z of 2 or more) are listed. Names of watched shows and "
-    "people are left out."
+    "Words and phrases said more in this period than in the one before it, ranked by the "
+    "strength of the evidence (a rare word seen twice does not outrank one that doubled "
+    "across hundreds of posts); only clear rises (z of 2 or more) used by at least 3 "
+    "accounts are listed. A phrase is shown instead of its words when it holds most of "
+    "their uses. Left out: watched names, aliases and hashtags (tracked already), common "
+    "words of the main fan languages, and fan filler such as “literally” or “ate”."
 )
 # Below a z of 2 a rise is within chance: not worth a marketer's attention.
 terms = data.terms[data.terms["z"] >= MIN_Z]
@@ -72,6 +75,7 @@ else:
                 "share": 100 * themes["share"],
                 "avg sentiment": themes["avg_sentiment"],
                 "positive": 100 * themes["positive_share"],
+                "negative": 100 * themes["negative_share"],
             }
         ),
         hide_index=True,
@@ -79,7 +83,12 @@ else:
             "posts": st.column_config.NumberColumn(format="localized"),
             "share": st.column_config.NumberColumn(format="%.1f %%", help="Of all posts"),
             "avg sentiment": st.column_config.NumberColumn(format="%+.2f"),
-            "positive": st.column_config.NumberColumn(format="%.0f %%"),
+            "positive": st.column_config.NumberColumn(
+                format="%.0f %%", help="Of the theme's posts"
+            ),
+            "negative": st.column_config.NumberColumn(
+                format="%.0f %%", help="Of the theme's posts"
+            ),
         },
     )
 
@@ -116,20 +125,19 @@ st.dataframe(
 
 show_rising(ctx)
 
-left, right = st.columns([3, 2])
-with left:
-    st.subheader("Top authors")
+
+def author_table(frame: pd.DataFrame, *, engagement: bool) -> None:
     authors = pd.DataFrame(
         {
-            "author": [clip(a, 60) for a in data.authors["author"]],
-            "source": [SOURCE_LABELS.get(s, s) for s in data.authors["source"]],
-            "posts": data.authors["posts"],
-            "engagement": data.authors["engagement"],
-            "avg sentiment": data.authors["avg_sentiment"],
+            "author": [clip(a, 60) for a in frame["author"]],
+            "platform": [SOURCE_LABELS.get(s, s) for s in frame["source"]],
+            "engagement": frame["engagement"],
+            "posts": frame["posts"],
+            "avg sentiment": frame["avg_sentiment"],
         }
     )
     st.dataframe(
-        authors,
+        authors if engagement else authors.drop(columns="engagement"),
         hide_index=True,
         column_config={
             "posts": st.column_config.NumberColumn(format="localized"),
@@ -137,6 +145,28 @@ with left:
             "avg sentiment": st.column_config.NumberColumn(format="%+.2f"),
         },
     )
+
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("Top authors")
+    st.caption(
+        "People, ranked by the engagement of their posts in this period (the same formula "
+        "as top posts). One row per account: the same name on two platforms is two rows."
+    )
+    if data.authors.empty:
+        st.write("No post in this period names its author.")
+    else:
+        author_table(data.authors, engagement=True)
+    st.subheader("Top publishers")
+    st.caption(
+        "News outlets and other feeds of articles, ranked by articles published: feeds "
+        "report no engagement."
+    )
+    if data.publishers.empty:
+        st.write("No article in this period names its publisher.")
+    else:
+        author_table(data.publishers, engagement=False)
 with right:
     st.subheader("Where it is said")
     st.altair_chart(

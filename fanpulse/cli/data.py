@@ -128,6 +128,7 @@ def trends(
     include its cast, characters and ships."""
     from analytics.core.events import load_events
     from analytics.queries.headline import UnknownEntity, headline
+    from analytics.queries.term_words import watched_terms
     from analytics.store import connect
     from fanpulse.reports.headline import print_headline
 
@@ -141,7 +142,12 @@ def trends(
         ) as con:
             try:
                 report = headline(
-                    con, entity, days, events=events, unit="posts" if copies else "stories"
+                    con,
+                    entity,
+                    days,
+                    events=events,
+                    unit="posts" if copies else "stories",
+                    watched=watched_terms(config.watchlist),
                 )
             except UnknownEntity as exc:
                 errors.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)

@@ -158,7 +158,7 @@ def build_sample_db(
             "sentiment_label": labels,
             "sentiment_version": ["sample"] * posts,
             "content_hash": columns["post_id"],
-            "post_kind": ["post"] * posts,
+            "post_kind": ["article" if kind == "rss" else "post" for kind in columns["source"]],
         }
     )
     mentions = pa.table(
@@ -481,6 +481,43 @@ def test_post_text_is_shown_as_plain_text(sample: Path, monkeypatch: pytest.Monk
 
 def day_start(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+
+
+def test_conversation_keeps_people_and_publishers_apart(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_app(sample, monkeypatch, "conversation")
+    tables = [t.value for t in app.dataframe if "platform" in t.value.columns]
+    assert len(tables) == 2, "people and publishers"
+    people, publishers = tables
+    assert len(people) > 1 and len(publishers) > 0
+    # People rank by engagement and come from social platforms; feeds are publishers.
+    assert people["engagement"].is_monotonic_decreasing
+    assert people["engagement"].iloc[0] > 0
+    assert "News (RSS)" not in set(people["platform"])
+    assert set(publishers["platform"]) == {"News (RSS)"}
+    assert "engagement" not in publishers.columns
+    assert people.duplicated(["author", "platform"]).sum() == 0
+
+
+def test_conversation_terms_leave_out_the_watchlist(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_app(sample, monkeypatch, "conversation")
+    charts = [c for c in app.get("vega_lite_chart") if "Rising terms" in c.proto.spec]
+    assert charts, "the rising terms chart"
+    frame = pa.ipc.open_stream(charts[0].proto.datasets[0].data.data).read_pandas()
+    terms = set(frame["term"])
+    watched = load_config(sample).watchlist
+    names = {word.lower() for show in watched.shows for word in show.name.split()}
+    names |= {
+        word.lower()
+        for show in watched.shows
+        for person in show.people
+        for word in person.name.split()
+    }
+    assert terms and not any(set(term.split()) & names for term in terms)
+    assert any(" " in term for term in terms), "phrases, not only single words"
 
 
 def test_default_period_ends_at_the_newest_post() -> None:

@@ -14,13 +14,15 @@ totals AS (
 ),
 counts AS (
     SELECT entity_id, count(*) AS posts, avg(sentiment) AS avg_sentiment,
-           count(*) FILTER (WHERE sentiment_label = 'positive') AS positive
+           count(*) FILTER (WHERE sentiment_label = 'positive') AS positive,
+           count(*) FILTER (WHERE sentiment_label = 'negative') AS negative
     FROM themed GROUP BY entity_id
 )
 SELECT t.entity_id, t.name, coalesce(c.posts, 0) AS posts,
        coalesce(c.posts, 0) / nullif(totals.posts, 0) AS share,
        coalesce(c.posts, 0) / nullif(totals.themed_posts, 0) AS share_of_themed,
        c.avg_sentiment,
-       c.positive / c.posts AS positive_share
+       c.positive / c.posts AS positive_share,
+       c.negative / c.posts AS negative_share
 FROM themes t CROSS JOIN totals LEFT JOIN counts c USING (entity_id)
 ORDER BY posts DESC, t.entity_id

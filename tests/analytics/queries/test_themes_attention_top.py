@@ -87,6 +87,8 @@ def insert_corpus(con: duckdb.DuckDBPyConnection) -> None:
             ],
             "sentiment_version": ["test"] * len(CORPUS),
             "content_hash": column(0),
+            # Feeds carry articles, as the collector stores them.
+            "post_kind": ["article" if source == "rss" else "post" for source in column(2)],
         }
     )
     mentions = pa.table(
@@ -158,8 +160,10 @@ def test_theme_shares_known_exactly(con: duckdb.DuckDBPyConnection) -> None:
     assert health["share_of_themed"] == pytest.approx(2 / 5)
     assert joy["avg_sentiment"] == pytest.approx(0.25)
     assert joy["positive_share"] == pytest.approx(0.75)
+    assert joy["negative_share"] == pytest.approx(0.25)  # p4
     assert health["avg_sentiment"] == pytest.approx(0.25)
     assert health["positive_share"] == pytest.approx(0.5)
+    assert health["negative_share"] == 0  # p5 is neutral
     assert math.isnan(music["avg_sentiment"]) and math.isnan(music["positive_share"])
 
 
@@ -256,15 +260,47 @@ def test_top_posts_order(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_top_authors(con: duckdb.DuckDBPyConnection) -> None:
-    by_posts = top_authors(con, PERIOD)
-    assert list(by_posts["author"]) == ["News Site", "bob", "cat", "ann"]  # no NULL author
-    assert list(by_posts["posts"]) == [3, 2, 2, 2]
-    assert list(by_posts["engagement"]) == [0, 21, 16, 8]
-    assert list(by_posts["avg_sentiment"]) == pytest.approx([0.0, 0.0, 0.0, 0.5])
-    by_engagement = top_authors(con, PERIOD, limit=2, order_by="engagement")
-    assert list(by_engagement["author"]) == ["bob", "cat"]
+    by_engagement = top_authors(con, PERIOD)  # the default: engagement, not volume
+    assert list(by_engagement["author"]) == ["bob", "cat", "ann", "News Site"]  # no NULL author
+    assert list(by_engagement["engagement"]) == [21, 16, 8, 0]
+    assert list(by_engagement["posts"]) == [2, 2, 2, 3]
+    assert list(by_engagement["source"]) == ["reddit", "bluesky", "mastodon", "rss"]
+    assert list(by_engagement["kind"]) == ["person", "person", "person", "publisher"]
+    assert list(by_engagement["avg_sentiment"]) == pytest.approx([0.0, 0.0, 0.5, 0.0])
+    by_posts = top_authors(con, PERIOD, limit=2, order_by="posts")
+    assert list(by_posts["author"]) == ["News Site", "bob"]
     with pytest.raises(ValueError, match="order_by"):
         top_authors(con, PERIOD, order_by="likes")  # type: ignore[arg-type]
+
+
+def test_top_authors_keep_publishers_apart(con: duckdb.DuckDBPyConnection) -> None:
+    people = top_authors(con, PERIOD, kind="person")
+    assert list(people["author"]) == ["bob", "cat", "ann"]
+    publishers = top_authors(con, PERIOD, kind="publisher")
+    assert list(publishers["author"]) == ["News Site"]
+    assert list(publishers["posts"]) == [3]  # p5, p9, p10; p8 has no author
+    with pytest.raises(ValueError, match="kind"):
+        top_authors(con, PERIOD, kind="bot")  # type: ignore[arg-type]
+
+
+def test_top_authors_one_row_per_platform_account(tmp_path: Path) -> None:
+    path = tmp_path / "namesakes.duckdb"
+    prepare_database(path, ENTITIES)
+    with connect(path) as con:
+        accounts = (("r1", "reddit", 3), ("r2", "reddit", 4), ("b1", "bluesky", 9))
+        for post_id, source, likes in accounts:
+            con.execute(
+                "INSERT INTO posts (post_id, source, source_name, channel, author, text, "
+                "created_at, collected_at, likes, vader_compound, sentiment, sentiment_label, "
+                "sentiment_version, content_hash, post_kind) "
+                "VALUES (?, ?, ?, 'c', 'fan_0', 'x', ?, ?, ?, 0, 0, 'neutral', 't', ?, 'post')",
+                [post_id, source, f"{source}-test", ts(4), ts(21), likes, post_id],
+            )
+        frame = top_authors(con, PERIOD)
+    rows = list(
+        zip(frame["source"], frame["author"], frame["posts"], frame["engagement"], strict=True)
+    )
+    assert rows == [("bluesky", "fan_0", 1, 9), ("reddit", "fan_0", 2, 7)]
 
 
 def test_source_and_language_mix(con: duckdb.DuckDBPyConnection) -> None:

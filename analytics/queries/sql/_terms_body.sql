@@ -1,0 +1,1 @@
+coalesce(p.title, '') || ' . ' || left(p.text, $text_chars)
