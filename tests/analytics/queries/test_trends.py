@@ -454,3 +454,22 @@ def test_trend_views(con: Any) -> None:
         ("bluesky-main", "bluesky", 120, 120 - TRAILER_POSTS, TRAILER_POSTS),
         ("reddit-main", "reddit", 7, 7, 0),
     ]
+
+
+def test_spike_posts_show_each_story_once(db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copies.duckdb"
+    copy.write_bytes(db.read_bytes())
+    with connect(copy) as con:
+        period = Filters(start=day(15), end=day(1, 6))
+        before = detect_spikes(con, period)[0]
+        top, second, third = (p.post_id for p in before.top_posts)
+        # The second and third most engaging posts become copies of the first one's story.
+        con.execute(
+            "UPDATE posts SET story_id = ? WHERE list_contains(?, post_id)", [top, [second, third]]
+        )
+        after = detect_spikes(con, period)[0]
+    shown = [p.post_id for p in after.top_posts]
+    assert shown[0] == top
+    assert second not in shown and third not in shown
+    assert len(shown) == 3  # the next stories move up
+    assert after.posts == before.posts - 2  # spikes count stories too
