@@ -196,6 +196,9 @@ class Fetcher:
                 response = await self._client.send(request, stream=True, auth=auth)
                 try:
                     if response.status_code == 304:
+                        # Read to its (empty) end: an unread response closes its
+                        # connection, and each unchanged feed would cost a new handshake.
+                        await response.aread()
                         body = b""
                     elif response.status_code >= 400:
                         body = await _read_start(response, ERROR_BODY_BYTES)

@@ -43,6 +43,23 @@ def test_conditional_get_gets_304_without_body(feed_server: FeedServer) -> None:
     assert feed_server.hits("/feed")[0].headers["If-None-Match"] == '"v1"'
 
 
+def test_unchanged_feeds_reuse_one_connection(feed_server: FeedServer) -> None:
+    """A 304 is read to its (empty) end, so the connection goes back to the pool: polling
+    unchanged feeds costs no new TCP (and, on HTTPS, TLS) handshake each."""
+    urls = [feed_server.route(f"/same/{i}", Reply(body=b"<rss/>", etag='"v1"')) for i in range(8)]
+
+    async def poll() -> list[bool]:
+        async with Fetcher(FAST) as fetcher:
+            return [
+                (await fetcher.get(url, headers={"If-None-Match": '"v1"'})).not_modified
+                for url in urls
+            ]
+
+    assert asyncio.run(poll()) == [True] * 8
+    peers = {r.peer for r in feed_server.requests if r.path.startswith("/same/")}
+    assert len(peers) == 1
+
+
 def test_server_error_is_retried_then_succeeds(feed_server: FeedServer) -> None:
     url = feed_server.route("/flaky", Reply(status=500), Reply(status=503), Reply(body=b"ok"))
     assert fetch(url).content == b"ok"

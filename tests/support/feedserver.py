@@ -44,6 +44,7 @@ class SeenRequest:
     path: str
     headers: dict[str, str]
     body: bytes
+    peer: str = ""  # the client's address and port: one per TCP connection
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -137,7 +138,10 @@ class FeedServer:
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length) if length else b""
-        seen = SeenRequest(handler.command, handler.path, dict(handler.headers.items()), body)
+        host, port = handler.client_address[:2]
+        seen = SeenRequest(
+            handler.command, handler.path, dict(handler.headers.items()), body, f"{host}:{port}"
+        )
         with self._lock:
             self.requests.append(seen)
             answer = self._answers.get(handler.path.split("?")[0])
