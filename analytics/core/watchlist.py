@@ -17,6 +17,13 @@ from analytics.core.models import Entity
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+def slug(value: str) -> str:
+    """``value`` if it is a slug (ids of watched things and themes), else a clear error."""
+    if not _SLUG.match(value):
+        raise ValueError(f"{value!r} must be a slug: lower-case letters, digits and dashes")
+    return value
+
+
 class WatchItem(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -29,9 +36,7 @@ class WatchItem(BaseModel):
     @field_validator("id")
     @classmethod
     def _slug(cls, value: str) -> str:
-        if not _SLUG.match(value):
-            raise ValueError(f"{value!r} must be a slug: lower-case letters, digits and dashes")
-        return value
+        return slug(value)
 
     @field_validator("hashtags")
     @classmethod
@@ -90,9 +95,7 @@ class Theme(BaseModel):
     @field_validator("id")
     @classmethod
     def _slug(cls, value: str) -> str:
-        if not _SLUG.match(value):
-            raise ValueError(f"{value!r} must be a slug: lower-case letters, digits and dashes")
-        return value
+        return slug(value)
 
     @field_validator("keywords")
     @classmethod

@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from fanpulse.cli.common import console, load, user_errors
+from fanpulse.cli.common import console, load, read_database, user_errors
 
 if TYPE_CHECKING:
     from analytics.core.config import AppConfig
@@ -22,17 +22,12 @@ def alerts(
 ) -> None:
     """Recent alerts (spikes, silent or failing sources); --check finds and sends new ones."""
     from analytics.queries.alerts import recent_alerts
-    from analytics.store import connect
 
     with user_errors():
         config = load()
         if check:
             _check_and_send(config)
-        with connect(
-            config.database_path,
-            read_only=True,
-            lock_timeout=config.database.lock_timeout.total_seconds(),
-        ) as con:
+        with read_database(config) as con:
             rows = recent_alerts(con, limit)
     table = Table(title="Recent alerts (times UTC)", title_justify="left")
     for column in ("detected", "kind", "alert", "delivered"):

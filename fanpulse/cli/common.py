@@ -7,6 +7,7 @@ Heavy libraries (duckdb, pyarrow, pandas, the collector) are imported inside fun
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress, ProgressColumn
 
     from analytics.core.config import AppConfig
+    from analytics.store import Connection
 
 console = Console()
 errors = Console(stderr=True)
@@ -48,6 +50,24 @@ def load() -> AppConfig:
     config = load_config(state.config_path, collector=CollectorConfig)
     warn_dead_aliases(config.watchlist, config.watchlist_path)  # a warning, not an error
     return config
+
+
+def read_database(config: AppConfig) -> contextlib.AbstractContextManager[Connection]:
+    """The configured database, read-only, waiting out the collector's writes as configured."""
+    from analytics.store import connect
+
+    return connect(
+        config.database_path,
+        read_only=True,
+        lock_timeout=config.database.lock_timeout.total_seconds(),
+    )
+
+
+def one_output_format(as_csv: bool, as_json: bool) -> None:
+    """--csv and --json each choose the output: both at once is a usage error (exit 2)."""
+    if as_csv and as_json:
+        errors.print("[bold red]error:[/] choose one of --csv and --json", highlight=False)
+        raise typer.Exit(2)
 
 
 @contextmanager

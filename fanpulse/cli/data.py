@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from analytics.core.periods import last_days
-from fanpulse.cli.common import console, errors, load, progress_bar, user_errors
+from fanpulse.cli.common import console, errors, load, progress_bar, read_database, user_errors
 
 
 def query(
@@ -129,17 +129,12 @@ def trends(
     from analytics.core.events import load_events
     from analytics.queries.headline import UnknownEntity, headline
     from analytics.queries.term_words import watched_terms
-    from analytics.store import connect
     from fanpulse.reports.headline import print_headline
 
     with user_errors():
         config = load()
         events = load_events(config.events_path) if config.events_path else []
-        with connect(
-            config.database_path,
-            read_only=True,
-            lock_timeout=config.database.lock_timeout.total_seconds(),
-        ) as con:
+        with read_database(config) as con:
             try:
                 report = headline(
                     con,
@@ -202,18 +197,13 @@ def export(
     from analytics.core.filters import Filters
     from analytics.queries.export import ExportError
     from analytics.queries.export import export as export_rows
-    from analytics.store import connect
 
     start, end = _period(since, until, days)
     with user_errors():
         config = load()
         filters = Filters(start=start, end=end, entity_ids=tuple(entity or ()))
         try:
-            with connect(
-                config.database_path,
-                read_only=True,
-                lock_timeout=config.database.lock_timeout.total_seconds(),
-            ) as con:
+            with read_database(config) as con:
                 result = export_rows(con, out, what=what, filters=filters)
         except ExportError as exc:
             errors.print(f"[bold red]export failed:[/] {exc}", highlight=False, soft_wrap=True)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from fanpulse.cli.common import console, load, user_errors
+from fanpulse.cli.common import console, load, read_database, user_errors
 
 
 def rising(
@@ -22,18 +22,13 @@ def rising(
     """Posts gaining engagement fastest: engagement gained per hour over the last N hours."""
     from analytics.core.filters import Filters
     from analytics.queries.velocity import rising_posts
-    from analytics.store import connect
     from fanpulse.reports.rising import print_rising
 
     until = datetime.now(UTC)
     since = until - timedelta(hours=hours)
     with user_errors():
         config = load()
-        with connect(
-            config.database_path,
-            read_only=True,
-            lock_timeout=config.database.lock_timeout.total_seconds(),
-        ) as con:
+        with read_database(config) as con:
             found = rising_posts(
                 con, since, until, Filters(entity_ids=tuple(entity or ())), limit=limit
             )

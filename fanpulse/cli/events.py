@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fanpulse.cli.common import console, errors, load, user_errors
+from fanpulse.cli.common import console, errors, load, one_output_format, read_database, user_errors
 
 if TYPE_CHECKING:
     from analytics.core.config import AppConfig
@@ -45,21 +45,14 @@ def compare(
 ) -> None:
     """Each event's lift and its premiere's posts on day 0, 1, … (as the dashboard compares)."""
     from analytics.queries.events import days_since_release, event_lifts
-    from analytics.store import connect
     from fanpulse.reports.events import comparison, print_comparison, write_csv, write_json
 
-    if as_csv and as_json:
-        errors.print("[bold red]error:[/] choose one of --csv and --json", highlight=False)
-        raise typer.Exit(2)
+    one_output_format(as_csv, as_json)
     now = datetime.now(UTC)
     with user_errors():
         config = load()
         chosen = _chosen(config, event or [], kind)
-        with connect(
-            config.database_path,
-            read_only=True,
-            lock_timeout=config.database.lock_timeout.total_seconds(),
-        ) as con:
+        with read_database(config) as con:
             lifts = event_lifts(con, chosen, days, now=now)
             curves = days_since_release(con, chosen, max_day=days - 1, now=now)
     rows = comparison(chosen, lifts, curves, days)

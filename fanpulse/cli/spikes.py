@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from fanpulse.cli.common import console, errors, load, user_errors
+from fanpulse.cli.common import console, load, one_output_format, read_database, user_errors
 
 
 def spikes(
@@ -46,12 +46,9 @@ def spikes(
     from analytics.core.periods import last_days, last_hours
     from analytics.queries.spike_groups import group_spikes, show_memberships
     from analytics.queries.spikes import detect_spikes
-    from analytics.store import connect
     from fanpulse.reports.spikes import print_spikes, spike_rows, write_csv, write_json
 
-    if as_csv and as_json:
-        errors.print("[bold red]error:[/] choose one of --csv and --json", highlight=False)
-        raise typer.Exit(2)
+    one_output_format(as_csv, as_json)
     now = datetime.now(UTC)
     with user_errors():
         config = load()
@@ -67,11 +64,7 @@ def spikes(
             start, end, label, bucket = period.start, period.end, period.label(), "day"
             threshold, least = z or settings.spike_z, min_posts or settings.spike_min_posts
             window, rule = settings.baseline_days, "previous"
-        with connect(
-            config.database_path,
-            read_only=True,
-            lock_timeout=config.database.lock_timeout.total_seconds(),
-        ) as con:
+        with read_database(config) as con:
             found = detect_spikes(
                 con,
                 Filters(start=start, end=end, entity_ids=tuple(entity or ())),
