@@ -355,6 +355,14 @@ def clip(text: object, limit: int = 300) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def post_lines(titles: Iterable[object], snippets: Iterable[object], limit: int = 280) -> list[str]:
+    """Each post as one clipped line for a table: "title — text", or the text alone."""
+    return [
+        clip(f"{t} — {s}" if isinstance(t, str) and t else s, limit)
+        for t, s in zip(titles, snippets, strict=True)
+    ]
+
+
 def escape_markdown(text: str) -> str:
     """``text`` as literal characters for an element that renders markdown."""
     return "".join("\\" + c if c in _MARKDOWN_SPECIALS else c for c in text)

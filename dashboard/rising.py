@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard.data import RISING_HOURS, clip, load_rising
+from dashboard.data import RISING_HOURS, load_rising, post_lines
 from dashboard.state import Context
 
 
@@ -33,10 +33,7 @@ def show_rising(ctx: Context) -> None:
             "gained": rising["gained"],
             "engagement": rising["engagement"],
             "source": rising["source_name"],
-            "post": [
-                clip(f"{t} — {s}" if isinstance(t, str) and t else s, 280)
-                for t, s in zip(rising["title"], rising["snippet"], strict=True)
-            ],
+            "post": post_lines(rising["title"], rising["snippet"]),
             "link": rising["url"],
         }
     )

@@ -8,7 +8,7 @@ import streamlit as st
 
 from analytics.queries.term_words import watched_terms
 from dashboard import charts
-from dashboard.data import clip, escape_markdown, load_conversation
+from dashboard.data import clip, escape_markdown, load_conversation, post_lines
 from dashboard.rising import show_rising
 from dashboard.state import SOURCE_LABELS, context
 
@@ -102,10 +102,7 @@ posts = pd.DataFrame(
         "posted (UTC)": data.posts["created_at"],
         "source": data.posts["source_name"],
         "author": [clip(a, 60) for a in data.posts["author"]],
-        "post": [
-            clip(f"{t} — {s}" if isinstance(t, str) and t else s, 280)
-            for t, s in zip(data.posts["title"], data.posts["snippet"], strict=True)
-        ],
+        "post": post_lines(data.posts["title"], data.posts["snippet"]),
         "engagement": data.posts["engagement"],
         "sentiment": data.posts["sentiment"],
         "link": data.posts["url"],
