@@ -7,12 +7,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
 from fanpulse.cli.common import console, errors, load, progress_bar, state, user_errors
 from fanpulse.cli.database import check_before_run
-from fanpulse.logs import setup_logging
 
 if TYPE_CHECKING:
     from analytics.core.config import AppConfig
@@ -94,6 +91,7 @@ def run() -> None:
 
     from collector.daemon import run_daemon
     from collector.sources import build_sources
+    from fanpulse.logs import setup_logging
 
     # A long-running collector logs one line per source run unless told otherwise.
     setup_logging(state.log_level or "info", json_lines=state.log_json)
@@ -111,6 +109,9 @@ def run() -> None:
 
 def sources() -> None:
     """List configured sources with their credentials and last result."""
+    from rich.markup import escape
+    from rich.table import Table
+
     from analytics.store import load_states
     from collector.sources import build_sources
 
