@@ -108,8 +108,8 @@ TARGETS: list[tuple[str, str, str, Callable[[Any], bool]]] = [
 
 # The lean-and-fast table, row by row: figure, goal, section, key, unit, and figures shown
 # beside it as (format, key). A row shows what this run measured; others say so.
-IssueRow = tuple[str, str, str, str, str, tuple[tuple[str, str], ...]]
-ISSUE_TABLE: list[IssueRow] = [
+GoalRow = tuple[str, str, str, str, str, tuple[tuple[str, str], ...]]
+GOAL_TABLE: list[GoalRow] = [
     (
         "200 feeds x 50 items, first poll, wall / reader",
         "<= 1.0x",
@@ -163,7 +163,7 @@ ISSUE_TABLE: list[IssueRow] = [
 ]
 
 
-def _issue_value(results: dict[str, Any], row: IssueRow) -> str:
+def _goal_value(results: dict[str, Any], row: GoalRow) -> str:
     _, _, section, key, unit, beside = row
     found = _lookup(results.get(section, {}), key)
     if found is None:
@@ -176,12 +176,12 @@ def _issue_value(results: dict[str, Any], row: IssueRow) -> str:
     return f"{found}{unit}" + (f" ({', '.join(extra)})" if extra else "")
 
 
-def _print_issue_table(results: dict[str, Any]) -> None:
-    print("\n== issue table (measured in this run, goal beside each)")
-    width = max(len(row[0]) for row in ISSUE_TABLE)
-    for row in ISSUE_TABLE:
+def _print_goal_table(results: dict[str, Any]) -> None:
+    print("\n== lean and fast: every figure with its goal (measured in this run)")
+    width = max(len(row[0]) for row in GOAL_TABLE)
+    for row in GOAL_TABLE:
         figure, goal = row[0], row[1]
-        print(f"  {figure:<{width}}  {_issue_value(results, row):<50}  goal {goal}")
+        print(f"  {figure:<{width}}  {_goal_value(results, row):<50}  goal {goal}")
 
 
 def _lookup(section: dict[str, Any], dotted: str) -> Any:
@@ -230,7 +230,7 @@ def main(argv: list[str]) -> int:
         if value is not None:
             verdict = "met" if check(value) else "MISSED"
             print(f"  {section}.{key:<32} {value!s:>10}  target {promise:<24} {verdict}")
-    _print_issue_table(results)
+    _print_goal_table(results)
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     RESULTS.write_text(json.dumps({**previous, **results}, indent=2, default=str) + "\n")
     print(f"\nwritten to {RESULTS}")
