@@ -15,7 +15,7 @@ import collector.runner as runner
 from analytics.core.config import load_config
 from analytics.core.models import RunBatch, RunRecord
 from analytics.store import run_query
-from collector.runner import collect_once
+from collector.once import collect_once
 from tests.support.feedserver import FeedServer, Reply
 
 FEEDS = 12
