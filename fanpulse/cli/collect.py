@@ -13,7 +13,7 @@ from fanpulse.cli.database import check_before_run
 
 if TYPE_CHECKING:
     from analytics.core.config import AppConfig
-    from collector.runner import OnceResult
+    from collector.once import OnceResult
 
 T = TypeVar("T")
 
@@ -70,7 +70,8 @@ def _collect_with_progress(config: AppConfig) -> OnceResult:
     from rich.progress import TextColumn
 
     from analytics.core.models import RunRecord
-    from collector.runner import ChannelJob, collect_once_result
+    from collector.once import collect_once_result
+    from collector.runner import ChannelJob
 
     progress = progress_bar("Collecting", TextColumn("{task.description}"))
     task = progress.add_task("", total=None)
