@@ -6,15 +6,14 @@ The data lives in :mod:`analytics.sentiment.fandom_lexicon`; this module only co
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from analytics.sentiment import fandom_lexicon as fl
 
 
-def _alternatives(source: str) -> list[str]:
-    """The top-level alternatives of a regular expression: "a|b(?:c|d)" -> ["a", "b(?:c|d)"]."""
-    parts: list[str] = []
-    start = depth = 0
+def _structural(source: str) -> Iterator[tuple[int, str]]:
+    """The characters of a regular expression that shape it: those neither escaped nor
+    inside a character class, with their index."""
     in_class = escaped = False
     for i, char in enumerate(source):
         if escaped:
@@ -23,9 +22,17 @@ def _alternatives(source: str) -> list[str]:
             escaped = True
         elif in_class:
             in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
+        else:
+            in_class = char == "["
+            yield i, char
+
+
+def _alternatives(source: str) -> list[str]:
+    """The top-level alternatives of a regular expression: "a|b(?:c|d)" -> ["a", "b(?:c|d)"]."""
+    parts: list[str] = []
+    start = depth = 0
+    for i, char in _structural(source):
+        if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
@@ -134,17 +141,8 @@ def _branch_leads(branch: str) -> set[str] | None:
 def _group_end(source: str) -> int | None:
     """The index of the parenthesis that closes the group ``source`` opens with."""
     depth = 0
-    in_class = escaped = False
-    for i, char in enumerate(source):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
+    for i, char in _structural(source):
+        if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
