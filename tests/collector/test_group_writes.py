@@ -30,6 +30,23 @@ def _feed(index: int, items: int = 3) -> bytes:
     return f'<?xml version="1.0"?><rss version="2.0"><channel>{entries}</channel></rss>'.encode()
 
 
+def _sources(
+    server: FeedServer, prefix: str, count: int, *, items: int = 3, etag: bool = False
+) -> list[dict[str, str]]:
+    """``count`` RSS sources named ``<prefix><i>``, each served at ``/<prefix><i>``."""
+    return [
+        {
+            "kind": "rss",
+            "name": f"{prefix}{i}",
+            "url": server.route(
+                f"/{prefix}{i}",
+                Reply(body=_feed(i, items), etag=f'"{prefix}{i}"' if etag else None),
+            ),
+        }
+        for i in range(count)
+    ]
+
+
 @pytest.fixture
 def stored_groups(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """The source names of each group the collector stored, in order (the real write)."""
@@ -60,8 +77,7 @@ def test_an_unchanged_cycle_is_one_write_that_records_every_feed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(runner, "MAX_HOLD", 30.0)  # a loaded machine must not split the cycle
-    urls = [feed_server.route(f"/g{i}", Reply(body=_feed(i), etag=f'"g{i}"')) for i in range(FEEDS)]
-    config = make_config([{"kind": "rss", "name": f"g{i}", "url": u} for i, u in enumerate(urls)])
+    config = make_config(_sources(feed_server, "g", FEEDS, etag=True))
     _collect(config)
     stored_groups.clear()
 
@@ -89,8 +105,7 @@ def test_a_failing_feed_among_unchanged_ones_is_recorded_in_the_same_write(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(runner, "MAX_HOLD", 30.0)  # a loaded machine must not split the cycle
-    urls = [feed_server.route(f"/h{i}", Reply(body=_feed(i), etag=f'"h{i}"')) for i in range(FEEDS)]
-    config = make_config([{"kind": "rss", "name": f"h{i}", "url": u} for i, u in enumerate(urls)])
+    config = make_config(_sources(feed_server, "h", FEEDS, etag=True))
     _collect(config)
     feed_server.route("/h3", Reply(status=500, body=b"down"))
     stored_groups.clear()
@@ -118,11 +133,9 @@ def test_a_slow_feed_holds_the_others_back_no_longer_than_the_hold(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(runner, "MAX_HOLD", 0.2)
-    fast = [feed_server.route(f"/q{i}", Reply(body=_feed(i))) for i in range(4)]
     slow = feed_server.route("/slowpoke", Reply(body=_feed(99), delay=1.5))
     config = make_config(
-        [{"kind": "rss", "name": f"q{i}", "url": u} for i, u in enumerate(fast)]
-        + [{"kind": "rss", "name": "slowpoke", "url": slow}]
+        _sources(feed_server, "q", 4) + [{"kind": "rss", "name": "slowpoke", "url": slow}]
     )
     started = time.monotonic()
     done_after: dict[str, float] = {}
@@ -147,8 +160,7 @@ def test_a_large_cycle_is_split_by_posts(
 ) -> None:
     monkeypatch.setattr(runner, "MAX_GROUP_POSTS", 10)
     monkeypatch.setattr(runner, "MAX_HOLD", 30.0)
-    urls = [feed_server.route(f"/p{i}", Reply(body=_feed(i, items=4))) for i in range(6)]
-    config = make_config([{"kind": "rss", "name": f"p{i}", "url": u} for i, u in enumerate(urls)])
+    config = make_config(_sources(feed_server, "p", 6, items=4))
 
     runs = _collect(config)
 
@@ -167,11 +179,9 @@ def test_queued_posts_are_stored_before_the_last_fetch_ends(
     ``FLUSH_POSTS`` they are stored at once."""
     monkeypatch.setattr(runner, "FLUSH_POSTS", 5)
     monkeypatch.setattr(runner, "MAX_HOLD", 30.0)
-    urls = [feed_server.route(f"/m{i}", Reply(body=_feed(i, items=3))) for i in range(2)]
     slow = feed_server.route("/mslow", Reply(body=_feed(98), delay=1.0))
     config = make_config(
-        [{"kind": "rss", "name": f"m{i}", "url": u} for i, u in enumerate(urls)]
-        + [{"kind": "rss", "name": "mslow", "url": slow}]
+        _sources(feed_server, "m", 2) + [{"kind": "rss", "name": "mslow", "url": slow}]
     )
 
     _collect(config)
