@@ -27,7 +27,6 @@ its slices and candidates are compared with numpy, one array operation per post.
 from __future__ import annotations
 
 import hashlib
-import operator
 import re
 import struct
 import unicodedata
@@ -195,14 +194,9 @@ def publisher_of(url: str | None) -> str | None:
     return labels[0] if labels and labels[0] else None
 
 
-def text_signature(text: str | None) -> tuple[int, ...]:
-    """MinHash of the text's word 3-grams; empty when the text is too short to compare."""
-    packed = packed_signature(text)
-    return _PACKED.unpack(packed) if packed else ()
-
-
 def packed_signature(text: str | None) -> bytes:
-    """:func:`text_signature` packed as ``NUM_PERM`` little-endian uint32 (b"" if too short)."""
+    """MinHash of the text's word 3-grams, packed as ``NUM_PERM`` little-endian uint32;
+    b"" when the text is too short to compare."""
     # Only the start of a text counts, so only the start is remembered.
     return _packed_signature(text[:MAX_TEXT_CHARS]) if text else b""
 
@@ -219,15 +213,9 @@ def _packed_signature(text: str) -> bytes:
     return _PACKED.pack(*minhash.digest())
 
 
-def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
-    """Estimated Jaccard similarity of two signatures (0 when either is empty)."""
-    if not a or len(a) != len(b):
-        return 0.0
-    return sum(map(operator.eq, a, b)) / len(a)
-
-
 def similarities(own: bytes, others: Sequence[bytes]) -> list[float]:
-    """:func:`similarity` of a packed signature with each of ``others`` (packed, non-empty)."""
+    """Estimated Jaccard similarity of a packed signature with each of ``others`` (packed,
+    non-empty); 0 when ``own`` is empty."""
     if not own or not others:
         return [0.0] * len(others)
     mine = np.frombuffer(own, dtype=_UINT32)
