@@ -191,9 +191,8 @@ class Matcher:
         longest = self._longest
         count = len(words)
         first_words = self._first_words
-        for start, word in enumerate(words):
-            if word not in first_words:  # most words open no phrase
-                continue
+        # Most words open no phrase: only the few that do are looked at again.
+        for start in [i for i, word in enumerate(words) if word in first_words]:
             for end in range(start + 1, min(start + longest, count) + 1):
                 run = tuple(words[start:end])
                 if run not in openings:  # no phrase opens this way; breaks open none

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 from analytics.core.watchlist import PREFIX_MARK, Theme
 
+# How many distinct words the keyword lookup remembers (~100 bytes each).
+_WORDS_KEPT = 20_000
+
 
 @dataclass(frozen=True, slots=True)
 class PrefixKeyword:
@@ -38,17 +41,32 @@ class PrefixKeywords:
                 found = PrefixKeyword(f"theme:{theme.id}", keyword, tuple(words[:-1]), words[-1])
                 self._by_prefix.setdefault(found.prefix, []).append(found)
         self._lengths = sorted({len(prefix) for prefix in self._by_prefix})
+        # Each word's keywords, found once: posts repeat the same few thousand words.
+        self._of_word: dict[str, tuple[PrefixKeyword, ...]] = {}
 
     def __bool__(self) -> bool:
         return bool(self._by_prefix)
 
     def find(self, words: list[str]) -> Iterable[PrefixKeyword]:
         """Keywords whose words end at some word of ``words`` (already folded tokens)."""
+        of_word = self._of_word
         for end, word in enumerate(words):
-            for length in self._lengths:
-                if length > len(word):
-                    break
-                for keyword in self._by_prefix.get(word[:length], ()):
-                    start = end - len(keyword.before)
-                    if start >= 0 and tuple(words[start:end]) == keyword.before:
-                        yield keyword
+            keywords = of_word.get(word)
+            if keywords is None:
+                keywords = self._ending_in(word)
+            for keyword in keywords:
+                start = end - len(keyword.before)
+                if start >= 0 and tuple(words[start:end]) == keyword.before:
+                    yield keyword
+
+    def _ending_in(self, word: str) -> tuple[PrefixKeyword, ...]:
+        """The keywords whose last word ``word`` starts with, remembered for the next post."""
+        found: list[PrefixKeyword] = []
+        for length in self._lengths:
+            if length > len(word):
+                break
+            found += self._by_prefix.get(word[:length], ())
+        if len(self._of_word) >= _WORDS_KEPT:
+            self._of_word.clear()
+        keywords = self._of_word[word] = tuple(found)
+        return keywords

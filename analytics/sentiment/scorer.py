@@ -15,16 +15,27 @@ from analytics.sentiment.vader.kernel import (
     N_SCALAR,
     NEGATE,
     SPECIAL_CASES,
-    but_check,
     normalize,
     scalar_inc_dec,
 )
 
 _NEGATE = frozenset(NEGATE)
-# Every word of VADER's idioms and multi-word boosters: a window without one matches none.
-_IDIOM_WORDS = frozenset(
-    word for phrase in (*SPECIAL_CASES, *BOOSTER_DICT) if " " in phrase for word in phrase.split()
-)
+# Words too common to say an idiom may be near ("to die for", "kind of"): each phrase has
+# another word, so a window of none of the rest matches no idiom.
+_COMMON_IDIOM_WORDS = frozenset({"the", "of", "to", "for", "just"})
+
+
+def _idiom_words() -> frozenset[str]:
+    """The words of VADER's idioms and multi-word boosters, common ones left out."""
+    phrases = [phrase.split() for phrase in (*SPECIAL_CASES, *BOOSTER_DICT) if " " in phrase]
+    kept = frozenset(word for words in phrases for word in words) - _COMMON_IDIOM_WORDS
+    for words in phrases:
+        if kept.isdisjoint(words):
+            raise ValueError(f"idiom {' '.join(words)!r} has only common words")
+    return kept
+
+
+_IDIOM_WORDS = _idiom_words()
 _PUNCTUATION = string.punctuation
 # Words that change the valence of a word up to three places after them.
 _MODIFIERS = frozenset(
@@ -67,10 +78,10 @@ class VaderScorer:
         text, words = self._words(text)
         if not words:
             return 0.0
-        lower = [w.lower() for w in words]
+        lower = list(map(str.lower, words))
         sentiments = self._sentiments(words, lower, mute_below)
         if "but" in lower:
-            sentiments = but_check(lower, sentiments)
+            _but_check(lower, sentiments)
         if sarcastic:
             sentiments = [-v if v > 0 else v for v in sentiments]
         total = float(sum(sentiments))
@@ -175,6 +186,23 @@ def _least(valence: float, lower: list[str], i: int, lex: dict[str, float]) -> f
     ):
         return valence * N_SCALAR
     return valence
+
+
+def _but_check(lower: list[str], sentiments: list[float]) -> None:
+    """VADER's :func:`but_check`, in place, with its quirk, skipping zeros.
+
+    A zero's turn rewrites the first zero as a zero (of its sign): no sum changes, so the
+    ~90% of words without valence cost nothing here.
+    """
+    but = lower.index("but")
+    for value in sentiments:  # the live list, as VADER walks it
+        if not value:
+            continue
+        first = sentiments.index(value)
+        if first < but:
+            sentiments[first] = value * 0.5
+        elif first > but:
+            sentiments[first] = value * 1.5
 
 
 def _punctuation_emphasis(text: str) -> float:

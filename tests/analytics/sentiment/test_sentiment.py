@@ -28,6 +28,7 @@ from analytics.sentiment import (
     score_many,
     score_text,
     scored_text,
+    scorer,
     vader_compound,
 )
 from analytics.sentiment.vader import kernel
@@ -133,6 +134,29 @@ def test_kept_kernel_is_the_released_vader() -> None:
             word, valence, cap_diff
         )
         assert kernel.normalize(valence * 5) == released.normalize(valence * 5)
+
+
+def test_scorer_but_rule_gives_the_released_sum() -> None:
+    # The scorer's "but" rule skips zeros; every non-zero value and the sum stay VADER's.
+    rnd = random.Random(5)
+    for _ in range(3000):
+        words = [rnd.choice(["but", "good", "bad", "ok", "so"]) for _ in range(rnd.randint(1, 12))]
+        if "but" not in words:
+            continue
+        values = [rnd.choice([0, 0.0, -0.0, 0.5, -1.2, 2.0, 1.5, 0.75]) for _ in words]
+        released_values = SentimentIntensityAnalyzer._but_check(list(words), list(values))
+        ours = list(values)
+        scorer._but_check(words, ours)
+        assert float(sum(ours)) == float(sum(released_values))
+        assert [v for v in ours if v] == [v for v in released_values if v]
+
+
+def test_scorer_idiom_words_cover_every_idiom() -> None:
+    # A window without these words skips the idiom rules: every idiom must hold one.
+    phrases = [p for p in (*kernel.SPECIAL_CASES, *kernel.BOOSTER_DICT) if " " in p]
+    assert phrases
+    for phrase in phrases:
+        assert not scorer._IDIOM_WORDS.isdisjoint(phrase.split()), phrase
 
 
 def test_scoring_does_not_load_vader_sentiment() -> None:
