@@ -55,6 +55,12 @@ def _queries() -> dict[str, Any]:
     return run()
 
 
+def _disk() -> dict[str, Any]:
+    from bench.disk import run
+
+    return run()
+
+
 def _memory() -> dict[str, Any]:
     from bench.memory import run
 
@@ -68,6 +74,7 @@ SECTIONS: dict[str, Callable[[], dict[str, Any]]] = {
     "polling": _polling,
     "queries": _queries,
     "memory": _memory,
+    "disk": _disk,
 }
 
 
@@ -88,6 +95,7 @@ TARGETS: list[tuple[str, str, str, Callable[[Any], bool]]] = [
     ("ingest", "pipeline_vs_naive", ">= 5x naive script", lambda v: v >= 5),
     ("polling", "second_cycle_body_bytes", "~0 bytes", lambda v: v < 1000),
     ("queries", "1M.worst_page_p95_ms", "<= 300 ms at 1M posts", lambda v: v <= 300),
+    ("disk", "bytes_per_post", "<= 80 bytes per post", lambda v: v <= 80),
 ]
 
 

@@ -22,6 +22,7 @@ from analytics.store.connection import (
 )
 from analytics.store.state import load_states
 from analytics.store.write import (
+    Writer,
     mentions_table,
     posts_table,
     prepare_database,
@@ -51,4 +52,5 @@ __all__ = [
     "store_batches",
     "upsert_states",
     "transaction",
+    "Writer",
 ]

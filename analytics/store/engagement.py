@@ -66,7 +66,8 @@ def _record_history(
                 SELECT post_id,
                        arg_max(struct_pack(likes := likes, shares := shares,
                                            replies := replies, score := score,
-                                           views := views), observed_at) AS last
+                                           views := views), observed_at) AS last,
+                       bool_or(observed_at = $observed_at) AS recorded_now
                 FROM engagement_history
                 WHERE post_id IN (SELECT post_id FROM history_ids)
                 GROUP BY post_id
@@ -75,7 +76,9 @@ def _record_history(
               AND (h.last IS NULL
                    OR struct_pack(likes := p.likes, shares := p.shares, replies := p.replies,
                                   score := p.score, views := p.views) IS DISTINCT FROM h.last)
-            ON CONFLICT DO NOTHING
+              -- One row per post and moment (the table has no unique index): a moment
+              -- already recorded keeps its row.
+              AND h.recorded_now IS NOT TRUE
             """,
             {"observed_at": observed_at},
         ).fetchone()
@@ -186,5 +189,12 @@ def insert_history_from(con: duckdb.DuckDBPyConnection, rows: duckdb.DuckDBPyRel
     if tuple(rows.columns) != HISTORY_COLUMNS:
         raise ValueError(f"expected the columns {list(HISTORY_COLUMNS)}, got {rows.columns}")
     con.register("incoming_history", rows)
-    con.execute("INSERT OR IGNORE INTO engagement_history BY NAME SELECT * FROM incoming_history")
+    con.execute(
+        """
+        INSERT INTO engagement_history BY NAME
+        SELECT DISTINCT ON (post_id, observed_at) * FROM incoming_history i
+        WHERE NOT EXISTS (SELECT 1 FROM engagement_history h
+                          WHERE h.post_id = i.post_id AND h.observed_at = i.observed_at)
+        """
+    )
     con.unregister("incoming_history")

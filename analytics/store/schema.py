@@ -223,6 +223,79 @@ _ENGAGEMENT = (
     """,
 )
 
+# Schema version 15: ART indexes are most of a file's size and no query plan uses them.
+# Pages filter dates and entities by scanning (zone maps skip what is out of range), and
+# each post is stored once because the one write path checks what is stored inside its
+# transaction (analytics.store.write), not by a unique index. DuckDB cannot drop a primary
+# key, so the three tables that carried one on post ids are rebuilt without it.
+_LEAN_POSTS = """
+    CREATE TABLE posts_lean (
+        post_id VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        source_name VARCHAR NOT NULL,
+        channel VARCHAR NOT NULL,
+        url VARCHAR,
+        author VARCHAR,
+        title VARCHAR,
+        text VARCHAR NOT NULL,
+        lang VARCHAR,
+        created_at TIMESTAMPTZ NOT NULL,
+        collected_at TIMESTAMPTZ NOT NULL,
+        likes BIGINT,
+        shares BIGINT,
+        replies BIGINT,
+        score BIGINT,
+        vader_compound DOUBLE NOT NULL,
+        sentiment DOUBLE NOT NULL,
+        sentiment_label VARCHAR NOT NULL,
+        sentiment_version VARCHAR NOT NULL,
+        content_hash VARCHAR NOT NULL,
+        post_kind VARCHAR DEFAULT 'post',
+        views BIGINT,
+        story_id VARCHAR
+    )
+"""
+_LEAN_MENTIONS = """
+    CREATE TABLE mentions_lean (
+        post_id VARCHAR NOT NULL,
+        entity_id VARCHAR NOT NULL,
+        matched VARCHAR NOT NULL
+    )
+"""
+_LEAN_HISTORY = """
+    CREATE TABLE engagement_history_lean (
+        post_id VARCHAR NOT NULL,
+        observed_at TIMESTAMPTZ NOT NULL,
+        likes BIGINT,
+        shares BIGINT,
+        replies BIGINT,
+        score BIGINT,
+        views BIGINT
+    )
+"""
+
+
+_LEAN = (
+    "DROP INDEX IF EXISTS posts_created_at",
+    "DROP INDEX IF EXISTS mentions_entity",
+    "DROP INDEX IF EXISTS story_keys_key",
+    # Posts go in by publication time, so each block holds one stretch of days and a date
+    # filter skips the others.
+    _LEAN_POSTS,
+    "INSERT INTO posts_lean SELECT * FROM posts ORDER BY created_at, post_id",
+    "DROP TABLE posts",
+    "ALTER TABLE posts_lean RENAME TO posts",
+    _LEAN_MENTIONS,
+    "INSERT INTO mentions_lean SELECT * FROM mentions ORDER BY post_id, entity_id",
+    "DROP TABLE mentions",
+    "ALTER TABLE mentions_lean RENAME TO mentions",
+    _LEAN_HISTORY,
+    "INSERT INTO engagement_history_lean SELECT * FROM engagement_history "
+    "ORDER BY observed_at, post_id",
+    "DROP TABLE engagement_history",
+    "ALTER TABLE engagement_history_lean RENAME TO engagement_history",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     # Versions 1, 6 and 7 created analyst views; the views now come from views.py (see above).
     Migration(1, "core tables and analyst views", _CORE_TABLES),
@@ -289,6 +362,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         14,
         "story_keys: copies of one story (same link, headline and day, or text) are linked",
         (*CREATE_STORY_KEYS, backfill_stories),
+    ),
+    Migration(
+        15,
+        "lean storage: no indexes on posts, mentions, engagement_history and story_keys",
+        _LEAN,
     ),
 )
 
