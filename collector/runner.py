@@ -19,9 +19,9 @@ from datetime import UTC, datetime, timedelta
 from analytics.core.config import AppConfig
 from analytics.core.models import Attention, RunBatch, RunRecord, SourceState
 from analytics.store import (
-    Writer,
     load_states,
     prepare_database,
+    save_batches,
 )
 from collector.failures import (
     MAX_ERROR_CHARS,
@@ -81,7 +81,6 @@ class Collector:
         self.write_lock = asyncio.Lock()
         self._queue: list[tuple[RunBatch, asyncio.Future[str]]] = []
         self._writer: asyncio.Task[None] | None = None
-        self.writer = Writer(config.database_path)  # one connection per hold of write_lock
         self._lock_timeout = config.database.lock_timeout.total_seconds()
         self._spool_after = config.database.spool_after.total_seconds()
         self._backlog_cap = config.database.memory_backlog_posts
@@ -121,7 +120,6 @@ class Collector:
         already known here (from the spool or from polls since) are newer."""
         if self.prepared:
             return
-        self.writer.close()  # reading states below opens the file read-only
         path = self.config.database_path
         prepare_database(path, self.config.watchlist.entities(), lock_timeout)
         self.flush_spool(lock_timeout)
@@ -248,31 +246,20 @@ class Collector:
 
     async def _write_queued(self) -> None:
         while self._queue:
+            group, self._queue = self._queue[:MAX_GROUP], self._queue[MAX_GROUP:]
             async with self.write_lock:
                 try:
-                    # Groups back to back share one connection, closed before the lock is
-                    # let go (others read under it) and after Writer.max_hold at most.
-                    while self._queue and not self.writer.expired():
-                        await self._write_group()
-                finally:
-                    await asyncio.to_thread(self.writer.close)
-
-    async def _write_group(self) -> None:
-        group, self._queue = self._queue[:MAX_GROUP], self._queue[MAX_GROUP:]
-        try:
-            outcomes: list[str | BaseException] = list(
-                await asyncio.to_thread(self._store_or_keep, [b for b, _ in group])
-            )
-        except Exception as exc:  # a bug here must not hang the waiting runs
-            log.exception("writing a group of %d batches failed", len(group))
-            outcomes = [exc] * len(group)
-        if not self._queue:  # closed before anyone learns their batch is stored
-            await asyncio.to_thread(self.writer.close)
-        for (_, done), outcome in zip(group, outcomes, strict=True):
-            if isinstance(outcome, BaseException):
-                done.set_exception(outcome)
-            else:
-                done.set_result(outcome)
+                    outcomes: list[str | BaseException] = list(
+                        await asyncio.to_thread(self._store_or_keep, [b for b, _ in group])
+                    )
+                except Exception as exc:  # a bug here must not hang the waiting runs
+                    log.exception("writing a group of %d batches failed", len(group))
+                    outcomes = [exc] * len(group)
+            for (_, done), outcome in zip(group, outcomes, strict=True):
+                if isinstance(outcome, BaseException):
+                    done.set_exception(outcome)
+                else:
+                    done.set_result(outcome)
 
     async def drain(self) -> None:
         """Wait until every queued batch is stored or kept (before shutting down)."""
@@ -328,8 +315,9 @@ class Collector:
         for its own content (that one is set aside in the spool's ``rejected/``)."""
         if not batches:
             return []
+        path = self.config.database_path
         try:
-            self.writer.save(batches, lock_timeout=lock_timeout)
+            save_batches(path, batches, lock_timeout=lock_timeout)
             return [STORED] * len(batches)
         except Exception as exc:
             if is_storage_failure(exc):
@@ -340,7 +328,7 @@ class Collector:
         outcomes: list[str] = []
         for batch in batches:
             try:
-                self.writer.save([batch], lock_timeout=lock_timeout)
+                save_batches(path, [batch], lock_timeout=lock_timeout)
                 outcomes.append(STORED)
             except Exception as exc:
                 if is_storage_failure(exc):
@@ -433,8 +421,6 @@ class Collector:
             self._backlog_to_spool()  # the spool may work again even if the database does not
             self._record_health(str(exc))
             return False
-        finally:
-            self.writer.close()
         self._record_health(None)
         return True
 

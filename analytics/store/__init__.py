@@ -22,14 +22,13 @@ from analytics.store.connection import (
 )
 from analytics.store.state import load_states
 from analytics.store.write import (
-    Writer,
     mentions_table,
     posts_table,
     prepare_database,
-    save_batches,
     store_batches,
     upsert_states,
 )
+from analytics.store.writer import Writer, save_batches
 
 __all__ = [
     "DEFAULT_LOCK_TIMEOUT",

@@ -1,15 +1,12 @@
 """Writing collected data: one transaction per group of batches, bulk rows as Arrow tables.
 
 Rows go in as registered Arrow tables (``INSERT … SELECT``), which is ~100x faster than
-``executemany``. A :class:`Writer` keeps one connection across the groups of a cycle.
+``executemany``. :mod:`.writer` opens the file and keeps it across group commits.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Sequence
-from contextlib import ExitStack
 from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -130,117 +127,12 @@ def mentions_table(scored: Sequence[ScoredPost]) -> pa.Table:
     )
 
 
-# Writers within one process take turns: posts have no unique index, so two transactions
-# storing the same new post at once would both insert it (other processes are kept out by
-# DuckDB's file lock).
-WRITE_LOCK = threading.RLock()
-
-# How long one writer connection is kept across groups before it is closed (with its
-# checkpoint) and reopened, so a reader waiting for the file gets it within about this long.
-MAX_HOLD_SECONDS = 2.0
-
-
-class Writer:
-    """One connection kept across the group commits of a collection cycle.
-
-    Opening the file and the checkpoint on closing cost more than storing a group of a few
-    thousand posts, so a cycle's groups share one connection: opened at the first
-    :meth:`save`, closed by :meth:`close` (the end of the cycle) or, at the next save, once it
-    has been open ``max_hold`` seconds. Each save is one transaction on its own cursor (one
-    per thread). After a failed save the connection is closed, so the next one reopens it.
-    """
-
-    def __init__(
-        self,
-        path: Path | str,
-        *,
-        lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
-        max_hold: float = MAX_HOLD_SECONDS,
-    ) -> None:
-        self.path = Path(path)
-        self.lock_timeout = lock_timeout
-        self.max_hold = max_hold
-        self._stack: ExitStack | None = None
-        self._con: duckdb.DuckDBPyConnection | None = None
-        self._opened_at = 0.0
-
-    def __enter__(self) -> Writer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @property
-    def is_open(self) -> bool:
-        return self._con is not None
-
-    def expired(self) -> bool:
-        """Open for ``max_hold`` seconds or more: close it before taking on more."""
-        return self.is_open and time.monotonic() - self._opened_at >= self.max_hold
-
-    def save(
-        self,
-        batches: Sequence[RunBatch],
-        *,
-        lock_timeout: float | None = None,
-        collected_at: datetime | None = None,
-    ) -> list[int]:
-        """:func:`save_batches` on the kept connection (``lock_timeout`` while opening)."""
-        with WRITE_LOCK:
-            if self.expired():
-                self.close()
-            con = self._connection(self.lock_timeout if lock_timeout is None else lock_timeout)
-            try:
-                cursor = con.cursor()
-                try:
-                    cursor.execute("SET TimeZone = 'UTC'")
-                    with transaction(cursor):
-                        return store_batches(cursor, batches, collected_at)
-                finally:
-                    cursor.close()
-            except BaseException:
-                self.close()
-                raise
-
-    def close(self) -> None:
-        """Close the connection (DuckDB checkpoints it); the next save reopens it."""
-        with WRITE_LOCK:
-            stack, self._stack, self._con = self._stack, None, None
-            if stack is not None:
-                stack.close()
-
-    def _connection(self, lock_timeout: float) -> duckdb.DuckDBPyConnection:
-        if self._con is None:
-            stack = ExitStack()
-            self._con = stack.enter_context(connect(self.path, lock_timeout=lock_timeout))
-            self._stack = stack
-            self._opened_at = time.monotonic()
-        return self._con
-
-
-def save_batches(
-    path: Path | str,
-    batches: Sequence[RunBatch],
-    *,
-    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
-    collected_at: datetime | None = None,
-) -> list[int]:
-    """Store runs, their posts and mentions, and source state in one transaction.
-
-    Returns how many posts of each batch were new; fills ``run.inserted`` likewise.
-    A post already stored (same ``post_id``) only has its engagement counts refreshed.
-    Opens and closes the file; a cycle of several groups uses one :class:`Writer`.
-    """
-    with Writer(path, lock_timeout=lock_timeout) as writer:
-        return writer.save(batches, collected_at=collected_at)
-
-
 def store_batches(
     con: duckdb.DuckDBPyConnection,
     batches: Sequence[RunBatch],
     collected_at: datetime | None = None,
 ) -> list[int]:
-    """:func:`save_batches` on an open connection, inside the caller's transaction.
+    """``save_batches`` (:mod:`.writer`) on an open connection, in the caller's transaction.
 
     All batches go in together: one statement each for posts, mentions, runs and states,
     whatever the number of batches (per-batch statements cost ~10 ms each). A batch whose
@@ -278,7 +170,7 @@ def _insert_posts(
     A post in several batches (two channels found it) counts as new for the first only.
     Posts carry no unique index (it would be most of the file): which are stored is looked
     up once here, inside the transaction, and only the others are inserted. Writers take
-    turns (one process holds the file; :data:`WRITE_LOCK` within it), so no other
+    turns (one process holds the file; ``analytics.store.writer.WRITE_LOCK`` within it), so no other
     transaction can store the same post in between.
     """
     scored = [post for batch in batches for post in batch.posts]
