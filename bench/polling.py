@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from analytics.core.config import load_config
-from collector.runner import collect_once
+from collector.once import collect_once
 from tests.conftest import write_config
 from tests.support.feedserver import FeedServer, Reply
 

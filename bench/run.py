@@ -67,6 +67,12 @@ def _memory() -> dict[str, Any]:
     return run()
 
 
+def _reader() -> dict[str, Any]:
+    from bench.versus_reader import run
+
+    return run()
+
+
 SECTIONS: dict[str, Callable[[], dict[str, Any]]] = {
     "sentiment": _sentiment,
     "matching": _matching,
@@ -75,11 +81,16 @@ SECTIONS: dict[str, Callable[[], dict[str, Any]]] = {
     "queries": _queries,
     "memory": _memory,
     "disk": _disk,
+    "reader": _reader,
 }
 
 
 def _at_least(goal: float) -> Callable[[Any], bool]:
     return lambda value: value >= goal
+
+
+def _at_most(goal: float) -> Callable[[Any], bool]:
+    return lambda value: value <= goal
 
 
 # (section, key, target description, check) — the promises the table reports on.
@@ -95,8 +106,90 @@ TARGETS: list[tuple[str, str, str, Callable[[Any], bool]]] = [
     ("ingest", "pipeline_vs_naive", ">= 5x naive script", lambda v: v >= 5),
     ("polling", "second_cycle_body_bytes", "~0 bytes", lambda v: v < 1000),
     ("queries", "1M.worst_page_p95_ms", "<= 300 ms at 1M posts", lambda v: v <= 300),
-    ("disk", "bytes_per_post", "<= 80 bytes per post", lambda v: v <= 80),
+    ("disk", "bytes_per_post", "<= 80 bytes per post", _at_most(80)),
+    ("reader", "first_poll_wall_vs_reader", "<= 1.0x reader", _at_most(1.0)),
+    ("reader", "unchanged_200_wall_vs_reader", "<= 1.0x reader", _at_most(1.0)),
+    ("reader", "unchanged_1000_wall_vs_reader", "<= 1.0x reader", _at_most(1.0)),
+    ("reader", "first_poll_peak_rss_vs_reader", "<= 2.0x reader", _at_most(2.0)),
+    ("reader", "help_startup_s", "<= 0.3 s", _at_most(0.3)),
 ]
+
+# The lean-and-fast table, row by row: figure, goal, section, key, unit, and figures shown
+# beside it as (format, key). A row shows what this run measured; others say so.
+GoalRow = tuple[str, str, str, str, str, tuple[tuple[str, str], ...]]
+GOAL_TABLE: list[GoalRow] = [
+    (
+        "200 feeds x 50 items, first poll, wall / reader",
+        "<= 1.0x",
+        "reader",
+        "first_poll_wall_vs_reader",
+        "x",
+        (("CPU {}x", "first_poll_cpu_vs_reader"),),
+    ),
+    (
+        "200 feeds, all-304 poll, wall / reader",
+        "<= 1.0x",
+        "reader",
+        "unchanged_200_wall_vs_reader",
+        "x",
+        (("CPU {}x", "unchanged_200_cpu_vs_reader"),),
+    ),
+    (
+        "1,000 feeds, all-304 poll, wall / reader",
+        "<= 1.0x",
+        "reader",
+        "unchanged_1000_wall_vs_reader",
+        "x",
+        (("CPU {}x", "unchanged_1000_cpu_vs_reader"),),
+    ),
+    (
+        "collector peak RSS / reader",
+        "<= 2x",
+        "reader",
+        "first_poll_peak_rss_vs_reader",
+        "x",
+        (
+            ("{} MB", "first_poll.fanpulse.peak_rss_mb.median"),
+            ("reader {} MB", "first_poll.reader.peak_rss_mb.median"),
+        ),
+    ),
+    (
+        "`fanpulse --help` start-up",
+        "<= 0.3 s",
+        "reader",
+        "help_startup_s",
+        " s",
+        (
+            ("{} MB", "help_peak_rss_mb"),
+            ("CPU {} s", "startup.fanpulse --help.cpu_s.median"),
+            ("`import reader`: {} s", "startup.import reader.wall_s.median"),
+        ),
+    ),
+    ("ingest pipeline / VADER alone", ">= 0.85x", "ingest", "pipeline_vs_vader", "x", ()),
+    ("2 scoring workers / VADER alone", ">= 1.7x", "ingest", "parallel_scoring_vs_vader", "x", ()),
+    ("bytes per post on disk", "<= 80", "disk", "bytes_per_post", "", ()),
+]
+
+
+def _goal_value(results: dict[str, Any], row: GoalRow) -> str:
+    _, _, section, key, unit, beside = row
+    found = _lookup(results.get(section, {}), key)
+    if found is None:
+        return "not measured in this run"
+    extra = [
+        shape.format(value)
+        for shape, inner in beside
+        if (value := _lookup(results[section], inner)) is not None
+    ]
+    return f"{found}{unit}" + (f" ({', '.join(extra)})" if extra else "")
+
+
+def _print_goal_table(results: dict[str, Any]) -> None:
+    print("\n== lean and fast: every figure with its goal (measured in this run)")
+    width = max(len(row[0]) for row in GOAL_TABLE)
+    for row in GOAL_TABLE:
+        figure, goal = row[0], row[1]
+        print(f"  {figure:<{width}}  {_goal_value(results, row):<50}  goal {goal}")
 
 
 def _lookup(section: dict[str, Any], dotted: str) -> Any:
@@ -145,6 +238,7 @@ def main(argv: list[str]) -> int:
         if value is not None:
             verdict = "met" if check(value) else "MISSED"
             print(f"  {section}.{key:<32} {value!s:>10}  target {promise:<24} {verdict}")
+    _print_goal_table(results)
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     RESULTS.write_text(json.dumps({**previous, **results}, indent=2, default=str) + "\n")
     print(f"\nwritten to {RESULTS}")

@@ -26,8 +26,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import httpcore
 import httpx
 
+from collector.http_streams import CachedSocketBackend
 from collector.settings import CollectorConfig
 
 log = logging.getLogger(__name__)
@@ -96,6 +98,18 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+def pooled_transport(limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
+    """httpx's own transport, its pool checking idle connections cheaply (see
+    :mod:`collector.http_streams`)."""
+    transport = httpx.AsyncHTTPTransport(limits=limits)
+    # httpx takes no network backend of its own; its pool (httpcore's) does.
+    pool = transport._pool
+    if not isinstance(pool, httpcore.AsyncConnectionPool):
+        raise TypeError(f"unexpected httpx connection pool {type(pool).__name__}")
+    pool._network_backend = CachedSocketBackend()
+    return transport
+
+
 class Fetcher:
     """Shared async client with the retry policy; one per process, closed at the end."""
 
@@ -104,13 +118,14 @@ class Fetcher:
     ):
         self.settings = settings
         self._deadline = settings.timeout.total_seconds()
+        limits = httpx.Limits(max_connections=settings.concurrency * 2)
         self._client = httpx.AsyncClient(
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=httpx.Timeout(self._deadline),
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
-            transport=transport,
-            limits=httpx.Limits(max_connections=settings.concurrency * 2),
+            transport=transport or pooled_transport(limits),
+            limits=limits,
         )
         self._slots = asyncio.Semaphore(settings.concurrency)
         self._host_slots: dict[str, asyncio.Semaphore] = defaultdict(

@@ -106,6 +106,7 @@ class Matcher:
                 self._add_phrase(keyword, target)
         self._theme_prefixes = PrefixKeywords(watchlist.themes, tokens)
         self._longest = max((len(key) for key in self._phrases), default=1)
+        self._first_words = frozenset(opening[0] for opening in self._openings)
 
     def _add_item(self, entity_id: str, item: WatchItem, shows_of: dict[str, set[str]]) -> None:
         shows = frozenset(shows_of[entity_id])
@@ -189,8 +190,9 @@ class Matcher:
         phrases = self._phrases
         longest = self._longest
         count = len(words)
+        first_words = self._first_words
         for start, word in enumerate(words):
-            if (word,) not in openings:  # most words open no phrase
+            if word not in first_words:  # most words open no phrase
                 continue
             for end in range(start + 1, min(start + longest, count) + 1):
                 run = tuple(words[start:end])

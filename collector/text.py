@@ -119,6 +119,9 @@ def one_line(text: str | None, limit: int = MAX_FIELD_CHARS) -> str | None:
     """A short single-line field (title, author): None when empty."""
     if not text:
         return None
+    if len(text) <= limit and text.isascii() and text.isprintable():
+        # The usual field (a handle, a language code): nothing to normalise or drop.
+        return " ".join(text.split()) or None
     flat = " ".join(clean_text(text, limit * 2).split())
     return cap(flat, limit) or None
 

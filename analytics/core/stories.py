@@ -19,6 +19,9 @@ Three kinds of key link copies (docs/schema.md, "Stories and copies"):
 MinHash comes from ``rensa`` (a maintained Rust extension, ~0.5 MB, imports in ~1 ms,
 ~5 µs per signature; its only dependency is numpy, already present). ``datasketch`` needs
 scipy (tens of MB, slow import) and the ``simhash`` package is unmaintained pure Python.
+
+A signature travels packed (``NUM_PERM`` little-endian uint32, 240 bytes): band keys hash
+its slices and candidates are compared with numpy, one array operation per post.
 """
 
 from __future__ import annotations
@@ -27,9 +30,12 @@ import hashlib
 import re
 import struct
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
+import numpy as np
 from rensa import RMinHash
 
 # Query parameters that only say how a reader arrived, never which page it is.
@@ -82,6 +88,13 @@ BANDS = 10
 ROWS_PER_BAND = NUM_PERM // BANDS
 NEAR_DUP_SIMILARITY = 0.8
 MINHASH_SEED = 14
+_PACKED = struct.Struct(f"<{NUM_PERM}I")
+_UINT32 = np.dtype("<u4")
+# Each band's key is a BLAKE2b hash salted with the band's number.
+_BAND_HASHERS = tuple(hashlib.blake2b(digest_size=8, salt=bytes((band,))) for band in range(BANDS))
+# Signatures of the latest texts, by text: a stored post that is a candidate again in the
+# next batch is not hashed again (its text still comes from the database). ~0.5 KB each.
+SIGNATURE_MEMO = 4096
 # A near-identical copy joins a story first seen at most this many days before or after.
 NEAR_DUP_DAYS = 7
 # Title keys are looked up on the post's day and the days either side: a copy dated 00:03
@@ -104,7 +117,7 @@ class StoryKeys:
     stored: tuple[int, ...]  # url keys and the title key of the post's own day
     lookup: tuple[int, ...]  # the stored keys plus title keys of the neighbouring days
     bands: tuple[int, ...]  # text band keys (empty for short texts)
-    signature: tuple[int, ...]  # MinHash of the text (empty for short texts)
+    signature: bytes  # MinHash of the text, packed (empty for short texts)
 
 
 def canonical_url(url: str | None) -> str | None:
@@ -181,25 +194,33 @@ def publisher_of(url: str | None) -> str | None:
     return labels[0] if labels and labels[0] else None
 
 
-def text_signature(text: str | None) -> tuple[int, ...]:
-    """MinHash of the text's word 3-grams; empty when the text is too short to compare."""
-    if not text:
-        return ()
+def packed_signature(text: str | None) -> bytes:
+    """MinHash of the text's word 3-grams, packed as ``NUM_PERM`` little-endian uint32;
+    b"" when the text is too short to compare."""
+    # Only the start of a text counts, so only the start is remembered.
+    return _packed_signature(text[:MAX_TEXT_CHARS]) if text else b""
+
+
+@lru_cache(maxsize=SIGNATURE_MEMO)
+def _packed_signature(text: str) -> bytes:
     # Case folded; punctuation is not a token. Copies keep their accents, so no NFKD here.
-    tokens = _TOKEN.findall(text[:MAX_TEXT_CHARS].casefold())
+    tokens = _TOKEN.findall(text.casefold())
     if len(tokens) < MIN_TEXT_WORDS:
-        return ()
+        return b""
     shingles = [f"{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False)]
     minhash = RMinHash(num_perm=NUM_PERM, seed=MINHASH_SEED)
     minhash.update(shingles)
-    return tuple(minhash.digest())
+    return _PACKED.pack(*minhash.digest())
 
 
-def similarity(a: tuple[int, ...], b: tuple[int, ...]) -> float:
-    """Estimated Jaccard similarity of two signatures (0 when either is empty)."""
-    if not a or len(a) != len(b):
-        return 0.0
-    return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
+def similarities(own: bytes, others: Sequence[bytes]) -> list[float]:
+    """Estimated Jaccard similarity of a packed signature with each of ``others`` (packed,
+    non-empty); 0 when ``own`` is empty."""
+    if not own or not others:
+        return [0.0] * len(others)
+    mine = np.frombuffer(own, dtype=_UINT32)
+    theirs = np.frombuffer(b"".join(others), dtype=_UINT32).reshape(len(others), mine.size)
+    return [count / mine.size for count in (theirs == mine).sum(axis=1).tolist()]
 
 
 def key_hash(*parts: str) -> int:
@@ -208,22 +229,17 @@ def key_hash(*parts: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-def band_keys(signature: tuple[int, ...]) -> tuple[int, ...]:
-    """One signed 64-bit key per band of the signature: equal bands, equal keys."""
+def band_keys(signature: bytes) -> tuple[int, ...]:
+    """One signed 64-bit key per band of a packed signature: equal bands, equal keys."""
     if not signature:
         return ()
-    packed = struct.pack(f"<{len(signature)}I", *signature)
     width = 4 * ROWS_PER_BAND
-    return tuple(
-        int.from_bytes(
-            hashlib.blake2b(
-                packed[band * width : (band + 1) * width], digest_size=8, salt=bytes((band,))
-            ).digest(),
-            "big",
-            signed=True,
-        )
-        for band in range(BANDS)
-    )
+    keys = []
+    for band, salted in enumerate(_BAND_HASHERS):
+        hasher = salted.copy()  # cheaper than a new salted hasher
+        hasher.update(signature[band * width : (band + 1) * width])
+        keys.append(int.from_bytes(hasher.digest(), "big", signed=True))
+    return tuple(keys)
 
 
 def title_key(title: str, day: date) -> int:
@@ -252,5 +268,5 @@ def story_keys(
         for shift in range(1, TITLE_DAY_SLACK + 1):
             lookup.append(title_key(folded, day - timedelta(days=shift)))
             lookup.append(title_key(folded, day + timedelta(days=shift)))
-    signature = text_signature(text)
+    signature = packed_signature(text)
     return StoryKeys(tuple(stored), tuple(lookup), band_keys(signature), signature)

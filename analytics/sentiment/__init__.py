@@ -59,6 +59,11 @@ def scored_text(title: str | None, text: str) -> str:
 
 def score_text(text: str) -> Sentiment:
     """Score one post's text (title and body joined by the caller)."""
+    return _sentiment(*_scores(text))
+
+
+def _scores(text: str) -> tuple[float, float]:
+    """The plain and the fandom-aware compound of one post's text."""
     capped = text[:MAX_SCORED_CHARS]
     layer = _layer()
     compound = layer.plain.compound(capped)
@@ -70,7 +75,10 @@ def score_text(text: str) -> Sentiment:
         adjusted = layer.fandom.compound(draft.text, sarcastic=draft.sarcastic, mute_below=mute)
     else:
         adjusted = compound
-    adjusted = max(-1.0, min(1.0, adjusted))
+    return compound, max(-1.0, min(1.0, adjusted))
+
+
+def _sentiment(compound: float, adjusted: float) -> Sentiment:
     return Sentiment(
         vader_compound=compound,
         sentiment=adjusted,
@@ -80,12 +88,13 @@ def score_text(text: str) -> Sentiment:
 
 
 def score_many(
-    texts: Sequence[str], workers: int | None = None, chunk: int = 2000
+    texts: Sequence[str], workers: int | None = None, chunk: int = 400
 ) -> list[Sentiment]:
     """:func:`score_text` of each text, in order, scored in ``workers`` processes.
 
-    ``workers`` defaults to the machine's CPU count. One worker, or texts that fit in one
-    ``chunk``, are scored in this process: starting workers costs more than it saves.
+    ``workers`` defaults to the machine's CPU count, and counts this process: it scores chunks
+    too, so ``workers`` processes score in all. One worker, or texts that fit in one ``chunk``,
+    are scored in this process alone: starting workers costs more than it saves.
     """
     if chunk < 1:
         raise ValueError(f"chunk must be at least 1, not {chunk}")
@@ -97,25 +106,39 @@ def score_many(
     workers = min(workers, len(chunks))
     if workers <= 1:
         return [score_text(text) for text in texts]
-    # The platform's default start method. Workers build their layer once, up front; a forked
-    # worker may inherit the parent's already built one.
-    with ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker) as pool:
-        return [result for part in pool.map(_score_chunk, chunks) for result in part]
+    _layer()  # built before the pool starts: a forked worker inherits it
+    # The platform's default start method; a worker that does not inherit the layer builds it
+    # once, up front.
+    with ProcessPoolExecutor(max_workers=workers - 1, initializer=_warm_worker) as pool:
+        futures = [pool.submit(_score_chunk, part) for part in chunks]
+        # This process takes chunks from the end, each one no worker has started yet; small
+        # chunks keep the two ends finishing together.
+        here: dict[int, list[Sentiment]] = {}
+        for index in range(len(chunks) - 1, -1, -1):
+            if not futures[index].cancel():
+                break
+            here[index] = [score_text(text) for text in chunks[index]]
+        results: list[Sentiment] = []
+        for index, future in enumerate(futures):
+            if index in here:
+                results += here[index]
+            else:
+                results += [_sentiment(*pair) for pair in future.result()]
+        return results
 
 
 def score_posts(posts: Sequence[tuple[str | None, str]]) -> list[Sentiment]:
-    """Score (title, body) pairs as ingest does, one chunk per core: for bulk rescoring."""
-    texts = [scored_text(title, text) for title, text in posts]
-    per_core = -(-len(texts) // (os.cpu_count() or 1))
-    return score_many(texts, chunk=max(500, per_core))
+    """Score (title, body) pairs as ingest does, on every core: for bulk rescoring."""
+    return score_many([scored_text(title, text) for title, text in posts])
 
 
 def _warm_worker() -> None:
     _layer()
 
 
-def _score_chunk(texts: list[str]) -> list[Sentiment]:
-    return [score_text(text) for text in texts]
+def _score_chunk(texts: list[str]) -> list[tuple[float, float]]:
+    # Two floats a post travel back to the caller faster than pickled Sentiment objects.
+    return [_scores(text) for text in texts]
 
 
 def rewrite(text: str, *, gated: bool = True) -> str:

@@ -53,6 +53,7 @@ from analytics.sentiment.rules import (
     TAIL_KEYS,
     Rules,
     emoji_token,
+    found,
 )
 from analytics.sentiment.scorer import VaderScorer
 from analytics.sentiment.vader.kernel import BOOSTER_DICT, load_emojis, load_lexicon
@@ -96,7 +97,7 @@ class Draft:
 
     def sub(self, pattern: re.Pattern[str], replace: Callable[[re.Match[str], str], str]) -> None:
         """Replace each match of ``pattern`` by ``replace(match, text as written)``."""
-        if pattern.search(self.low) is None:  # the usual case, without building lists
+        if not found(pattern, self.low):  # the usual case, without building lists
             return
         pieces: list[str] = []
         low_pieces: list[str] = []
@@ -282,8 +283,8 @@ class Layer:
         newsy = (
             news_word
             or (question and _asks_for_information(low))
-            or (phrase and NEWS_PHRASES.search(low) is not None)
-            or (number and NEWS_NUMBERS.search(low) is not None)
+            or (phrase and found(NEWS_PHRASES, low))
+            or (number and found(NEWS_NUMBERS, low))
         )
         if not newsy:
             return False
@@ -312,18 +313,15 @@ def _strong_sarcasm(low: str, words: frozenset[str], *, gated: bool) -> bool:
     """An eye-roll emoji, a "/s" sign-off or an unmistakably sarcastic phrase."""
     return (
         (not low.isascii() and not EYE_ROLL.isdisjoint(low))
-        or ("/s" in low and SARCASM_SLASH_S.search(low) is not None)
-        or (
-            (not gated or not SARCASM_STRONG_KEYS.isdisjoint(words))
-            and SARCASM_STRONG.search(low) is not None
-        )
+        or ("/s" in low and found(SARCASM_SLASH_S, low))
+        or ((not gated or not SARCASM_STRONG_KEYS.isdisjoint(words)) and found(SARCASM_STRONG, low))
     )
 
 
 def _weak_sarcasm(draft: Draft, words: frozenset[str], *, gated: bool) -> bool:
     """A phrase sarcastic only beside a complaint cue ("great, another delay"); keys tested."""
     return any(
-        p.search(draft.low) is not None for p in SARCASM_WEAK.candidates(words if gated else None)
+        found(p, draft.low) for p in SARCASM_WEAK.candidates(words if gated else None)
     ) and bool(draft.cues())
 
 

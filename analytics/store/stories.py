@@ -25,9 +25,9 @@ from analytics.core.stories import (
     NEAR_DUP_DAYS,
     NEAR_DUP_SIMILARITY,
     StoryKeys,
-    similarity,
+    packed_signature,
+    similarities,
     story_keys,
-    text_signature,
 )
 
 # Texts written from one template (a bot's "new chapter posted" notices) share bands across
@@ -98,10 +98,21 @@ class _Known:
     """Keys already leading to a story: stored ones and those of the batch so far."""
 
     exact: dict[int, str] = field(default_factory=dict)
-    # band key -> (story_id, post_id, day, signature or None until fetched)
-    bands: dict[int, list[tuple[str, str, date, tuple[int, ...] | None]]] = field(
+    # band key -> (story_id, post_id, day, packed signature); None for a stored post, whose
+    # signature is computed from ``texts`` only if it is compared (a stored candidate can be
+    # pushed out by newer copies in the batch first), and then once.
+    bands: dict[int, list[tuple[str, str, date, bytes | None]]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    texts: dict[str, str] = field(default_factory=dict)  # post_id -> stored text
+    signed: dict[str, bytes] = field(default_factory=dict)  # post_id -> signature of its text
+
+    def signature_of(self, post_id: str) -> bytes:
+        """The packed signature of a stored post's text, computed once per linking."""
+        signature = self.signed.get(post_id)
+        if signature is None:
+            signature = self.signed[post_id] = packed_signature(self.texts.get(post_id))
+        return signature
 
 
 def link_posts(con: duckdb.DuckDBPyConnection, posts: Sequence[Post]) -> dict[str, str]:
@@ -118,7 +129,7 @@ def link_copies(con: duckdb.DuckDBPyConnection, copies: Sequence[Copy]) -> dict[
     ordered = sorted(copies, key=lambda c: (c.created_at, c.post_id))
     keys = [copy.keys() for copy in ordered]
     known = _stored_keys(con, keys)
-    _fetch_signatures(con, known)
+    known.texts = _stored_texts(con, known)
     story_of: dict[str, str] = {}
     rows: list[tuple[int, str, str, date]] = []
     for copy, own in zip(ordered, keys, strict=True):
@@ -149,14 +160,23 @@ def _exact_match(known: _Known, own: StoryKeys) -> str | None:
 
 
 def _near_match(known: _Known, own: StoryKeys, day: date) -> str | None:
-    best: tuple[float, str] | None = None
+    # A post behind several shared bands is compared once (its entries are equal).
+    candidates: dict[tuple[str, str, date], bytes] = {}
     for key in own.bands:
-        for story, _post, seen, signature in known.bands.get(key, ()):
-            if abs((seen - day).days) > NEAR_DUP_DAYS or not signature:
+        for story, post, seen, signature in known.bands.get(key, ()):
+            if abs((seen - day).days) > NEAR_DUP_DAYS:
                 continue
-            score = similarity(own.signature, signature)
-            if score >= NEAR_DUP_SIMILARITY and (best is None or score > best[0]):
-                best = (score, story)
+            if signature is None:
+                signature = known.signature_of(post)
+            if signature:
+                candidates.setdefault((story, post, seen), signature)
+    if not candidates:
+        return None
+    best: tuple[float, str] | None = None
+    scores = similarities(own.signature, list(candidates.values()))
+    for (story, _post, _seen), score in zip(candidates, scores, strict=True):
+        if score >= NEAR_DUP_SIMILARITY and (best is None or score > best[0]):
+            best = (score, story)
     return best[1] if best else None
 
 
@@ -207,19 +227,19 @@ def _stored_keys(con: duckdb.DuckDBPyConnection, keys: Iterable[StoryKeys]) -> _
     return known
 
 
-def _fetch_signatures(con: duckdb.DuckDBPyConnection, known: _Known) -> None:
-    """Signatures of the stored posts behind band matches, from their stored text."""
+def _stored_texts(con: duckdb.DuckDBPyConnection, known: _Known) -> dict[str, str]:
+    """Texts of the stored posts behind band matches (post_id -> text)."""
     wanted = {post for entries in known.bands.values() for _s, post, _d, _g in entries}
     if not wanted:
-        return
-    rows = con.execute(
-        "SELECT post_id, text FROM posts WHERE list_contains(?, post_id)", [sorted(wanted)]
-    ).fetchall()
-    signatures = {post_id: text_signature(text) for post_id, text in rows}
-    for key, entries in known.bands.items():
-        known.bands[key] = [
-            (story, post, day, signatures.get(post, ())) for story, post, day, _ in entries
-        ]
+        return {}
+    con.register("linking_ids", pa.table({"post_id": pa.array(sorted(wanted), pa.string())}))
+    try:
+        rows = con.execute(
+            "SELECT p.post_id, p.text FROM posts p JOIN linking_ids i ON p.post_id = i.post_id"
+        ).fetchall()
+    finally:
+        con.unregister("linking_ids")
+    return dict(rows)
 
 
 def _insert_keys(con: duckdb.DuckDBPyConnection, rows: list[tuple[int, str, str, date]]) -> None:

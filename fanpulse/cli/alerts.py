@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
 from fanpulse.cli.common import console, load, read_database, user_errors
 
@@ -21,6 +19,9 @@ def alerts(
     limit: Annotated[int, typer.Option(help="How many recent alerts to list.")] = 20,
 ) -> None:
     """Recent alerts (spikes, silent or failing sources); --check finds and sends new ones."""
+    from rich.markup import escape
+    from rich.table import Table
+
     from analytics.queries.alerts import recent_alerts
 
     with user_errors():

@@ -7,16 +7,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
 from fanpulse.cli.common import console, errors, load, progress_bar, state, user_errors
 from fanpulse.cli.database import check_before_run
-from fanpulse.logs import setup_logging
 
 if TYPE_CHECKING:
     from analytics.core.config import AppConfig
-    from collector.runner import OnceResult
+    from collector.once import OnceResult
 
 T = TypeVar("T")
 
@@ -73,7 +70,8 @@ def _collect_with_progress(config: AppConfig) -> OnceResult:
     from rich.progress import TextColumn
 
     from analytics.core.models import RunRecord
-    from collector.runner import ChannelJob, collect_once_result
+    from collector.once import collect_once_result
+    from collector.runner import ChannelJob
 
     progress = progress_bar("Collecting", TextColumn("{task.description}"))
     task = progress.add_task("", total=None)
@@ -94,6 +92,7 @@ def run() -> None:
 
     from collector.daemon import run_daemon
     from collector.sources import build_sources
+    from fanpulse.logs import setup_logging
 
     # A long-running collector logs one line per source run unless told otherwise.
     setup_logging(state.log_level or "info", json_lines=state.log_json)
@@ -111,6 +110,9 @@ def run() -> None:
 
 def sources() -> None:
     """List configured sources with their credentials and last result."""
+    from rich.markup import escape
+    from rich.table import Table
+
     from analytics.store import load_states
     from collector.sources import build_sources
 

@@ -2,7 +2,8 @@
 progress bar, and one line plus an exit status for each problem a user can fix.
 
 Heavy libraries (duckdb, pyarrow, pandas, the collector) are imported inside functions, so
-`fanpulse --help` and a mistyped option answer without loading them.
+`fanpulse --help` and a mistyped option answer without loading them. Even rich waits for
+the first line a command prints: the consoles are made on first use.
 """
 
 from __future__ import annotations
@@ -11,19 +12,40 @@ import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import typer
-from rich.console import Console
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.progress import Progress, ProgressColumn
 
     from analytics.core.config import AppConfig
     from analytics.store import Connection
 
-console = Console()
-errors = Console(stderr=True)
+
+class _LazyConsole:
+    """Stands in for a rich ``Console`` and makes it on first use: importing rich costs
+    about a quarter of `fanpulse --help`, which prints nothing through it."""
+
+    def __init__(self, *, stderr: bool = False) -> None:
+        self._stderr = stderr
+        self._console: Console | None = None
+
+    @property
+    def real(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=self._stderr)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+
+console = cast("Console", _LazyConsole())
+errors = cast("Console", _LazyConsole(stderr=True))
 
 # Exit status for a damaged or unreadable database file (2 config, 3 busy).
 DATABASE_DAMAGED = 4
@@ -110,6 +132,6 @@ def progress_bar(label: str, *extra: ProgressColumn) -> Progress:
         MofNCompleteColumn(),
         *extra,
         TimeElapsedColumn(),
-        console=console,
+        console=cast(_LazyConsole, console).real,  # rich checks it is a Console
         transient=True,
     )

@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
 from analytics.core.periods import last_days
 from fanpulse.cli.common import console, errors, load, progress_bar, read_database, user_errors
@@ -24,6 +22,9 @@ def query(
     limit: Annotated[int, typer.Option(help="Show at most this many rows in the table.")] = 200,
 ) -> None:
     """Run read-only SQL on the database (tables and views: docs/schema.md)."""
+    from rich.markup import escape
+    from rich.table import Table
+
     from analytics.queries.spreadsheet import write_csv_text
     from analytics.store import QueryError, run_query, run_query_arrow
 

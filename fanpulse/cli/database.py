@@ -3,7 +3,6 @@ when it is not; and the check every collector runs before it starts."""
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,8 +12,6 @@ from fanpulse.cli.common import console, errors, load, user_errors
 
 if TYPE_CHECKING:
     from analytics.core.config import AppConfig
-
-log = logging.getLogger(__name__)
 
 # Exit status of check: 1 when the file is damaged (0 sound, 2 config or missing, 3 busy).
 DAMAGED = 1
@@ -30,6 +27,8 @@ def check_before_run(config: AppConfig) -> None:
     file held by another process is not waited for: collection starts (and spools) as
     it would without the check.
     """
+    import logging
+
     from analytics.store import DatabaseBusy
     from analytics.store.check import check_database
 
@@ -38,7 +37,7 @@ def check_before_run(config: AppConfig) -> None:
     try:
         check_database(config.database_path, lock_timeout=START_CHECK_WAIT, indexes=False)
     except DatabaseBusy as exc:
-        log.warning("start-up check of the database skipped: %s", exc)
+        logging.getLogger(__name__).warning("start-up check of the database skipped: %s", exc)
 
 
 def check(

@@ -11,7 +11,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from analytics.core.config import load_config
 from analytics.store import run_query
-from collector.runner import collect_once
+from collector.once import collect_once
 from collector.spool import Spool
 from tests.e2e.test_cli import fanpulse
 from tests.support.daemon_harness import hold_read_write

@@ -19,7 +19,7 @@ from analytics.core.config import AppConfig, load_config
 from analytics.store import run_query
 from collector.engagement import EngagementRefresher, RefreshReport
 from collector.http import Fetcher
-from collector.runner import collect_once
+from collector.once import collect_once
 from collector.settings import collector_settings
 from collector.sources import build_sources
 from tests.support.daemon_harness import hold_read_write

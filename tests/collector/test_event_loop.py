@@ -10,7 +10,8 @@ from pathlib import Path
 from analytics.core.config import load_config
 from analytics.core.models import RunRecord
 from analytics.store import run_query
-from collector.runner import ChannelJob, collect_once
+from collector.once import collect_once
+from collector.runner import ChannelJob
 from tests.support.feedserver import FeedServer, Reply
 
 HUGE_ITEMS = 100_000

@@ -17,7 +17,7 @@ from analytics.core.config import load_config
 from analytics.store import run_query
 from analytics.store import write as store
 from collector.daemon import run_daemon
-from collector.runner import collect_once
+from collector.once import collect_once
 from collector.spool import Spool
 from tests.e2e.test_cli import fanpulse
 from tests.support.daemon_harness import (

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 
 import pytest
 
 from collector.http import Fetcher, FetchError, parse_retry_after
+from collector.http_streams import CachedSocketBackend, socket_readable
 from collector.settings import CollectorConfig
 from tests.support.feedserver import FeedServer, Reply
 
@@ -169,3 +171,24 @@ def test_retry_after_parses_seconds_and_dates() -> None:
     assert parse_retry_after("Thu, 01 Jan 2026 12:02:00 GMT", now) == 120
     assert parse_retry_after("soon") is None
     assert parse_retry_after(None) is None
+
+
+def test_idle_connection_closed_by_the_server_reads_as_readable() -> None:
+    """The pool's "is this idle connection dead?" check: a live idle socket is not
+    readable, one the other side closed is (so the pool drops it instead of reusing it)."""
+    ours, theirs = socket.socketpair()
+    try:
+        assert socket_readable(ours) is False
+        theirs.close()
+        assert socket_readable(ours) is True
+    finally:
+        ours.close()
+    assert socket_readable(ours) is True  # closed here too: never reused
+
+
+def test_the_shared_client_pools_through_the_cached_socket_backend() -> None:
+    async def backend() -> object:
+        async with Fetcher(FAST) as fetcher:
+            return fetcher._client._transport._pool._network_backend  # type: ignore[attr-defined]
+
+    assert isinstance(asyncio.run(backend()), CachedSocketBackend)

@@ -28,7 +28,7 @@ from analytics.queries.explore import POST_COLUMNS, Facets, count_posts, search_
 from analytics.queries.kpis import kpis
 from analytics.store import connect, prepare_database, run_query, store_batches, transaction
 from analytics.store.alerts import record_new
-from collector.runner import collect_once
+from collector.once import collect_once
 from dashboard import data as dashboard_data
 from dashboard.data import csv_bytes
 from dashboard.state import default_period

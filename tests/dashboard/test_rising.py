@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from analytics.core.config import load_config
-from collector.runner import collect_once
+from collector.once import collect_once
 from tests.collector.test_engagement import Bluesky, bluesky_source, refresh
 from tests.dashboard.test_pages import open_app, texts
 from tests.support.feedserver import FeedServer

@@ -16,7 +16,7 @@ import duckdb
 from analytics.core.config import load_config
 from analytics.store import run_query
 from analytics.store.schema import migrate
-from collector.runner import collect_once
+from collector.once import collect_once
 from collector.spool import Spool
 from tests.e2e.test_cli import fanpulse
 from tests.support.daemon_harness import hold_read_write

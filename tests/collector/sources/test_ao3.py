@@ -11,7 +11,7 @@ import pytest
 
 from analytics.core.config import load_config
 from analytics.store import run_query
-from collector.runner import collect_once
+from collector.once import collect_once
 from collector.sources.ao3 import parse_works
 from tests.conftest import SHARED
 from tests.support.feedserver import FIXTURES, FeedServer, Reply

@@ -12,7 +12,7 @@ import pytest
 
 from analytics.core.config import load_config
 from analytics.store import run_query
-from collector.runner import collect_once
+from collector.once import collect_once
 from collector.sources.bluesky import parse_post_views
 from tests.conftest import SHARED
 from tests.support.feedserver import FIXTURES, FeedServer, Reply

@@ -17,7 +17,8 @@ from analytics.core.post_ids import feed_post_id, is_global_id
 from analytics.store import connect, run_query
 from analytics.store.schema import migrate
 from collector.http import Fetcher
-from collector.runner import Collector, collect_once
+from collector.once import collect_once
+from collector.runner import Collector
 from collector.settings import collector_settings
 from collector.sources import build_sources
 from collector.sources.rss import parse_feed

@@ -16,7 +16,7 @@ import pytest
 
 from analytics.core.config import load_config
 from analytics.store import run_query
-from collector.runner import collect_once
+from collector.once import collect_once
 from tests.support.feedserver import FeedServer, Reply
 
 ORIGINAL_PERMALINK = "/r/HeartstopperFans/comments/1hq0001/season_three_finale_thread/"

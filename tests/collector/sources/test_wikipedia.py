@@ -12,7 +12,7 @@ import pytest
 
 from analytics.core.config import load_config
 from analytics.store import run_query
-from collector.runner import collect_once
+from collector.once import collect_once
 from collector.sources.base import SourceError
 from collector.sources.wikipedia import parse_pageviews
 from tests.support.feedserver import FIXTURES, FeedServer, Reply

@@ -11,7 +11,7 @@ import pytest
 
 from analytics.core.config import ConfigError, load_config
 from analytics.store import run_query
-from collector.runner import collect_once
+from collector.once import collect_once
 from collector.sources import build_sources
 from collector.sources.youtube import parse_videos
 from tests.support.feedserver import FIXTURES, FeedServer, Reply
