@@ -227,7 +227,7 @@ _ENGAGEMENT = (
 # Pages filter dates and entities by scanning (zone maps skip what is out of range), and
 # each post is stored once because the one write path checks what is stored inside its
 # transaction (analytics.store.write), not by a unique index. DuckDB cannot drop a primary
-# key, so the three tables that carried one on post ids are rebuilt without it.
+# key, so the four tables that carried one on post ids are rebuilt without it.
 _LEAN_POSTS = """
     CREATE TABLE posts_lean (
         post_id VARCHAR NOT NULL,
@@ -273,6 +273,14 @@ _LEAN_HISTORY = """
         views BIGINT
     )
 """
+_LEAN_REFRESH = """
+    CREATE TABLE engagement_refresh_lean (
+        post_id VARCHAR NOT NULL,
+        ref VARCHAR,
+        checked_at TIMESTAMPTZ,
+        gone_at TIMESTAMPTZ
+    )
+"""
 
 
 _LEAN = (
@@ -294,6 +302,10 @@ _LEAN = (
     "ORDER BY observed_at, post_id",
     "DROP TABLE engagement_history",
     "ALTER TABLE engagement_history_lean RENAME TO engagement_history",
+    _LEAN_REFRESH,
+    "INSERT INTO engagement_refresh_lean SELECT * FROM engagement_refresh ORDER BY post_id",
+    "DROP TABLE engagement_refresh",
+    "ALTER TABLE engagement_refresh_lean RENAME TO engagement_refresh",
 )
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -365,7 +377,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         15,
-        "lean storage: no indexes on posts, mentions, engagement_history and story_keys",
+        "lean storage: no indexes on posts, mentions, engagement history and refresh, story_keys",
         _LEAN,
     ),
 )

@@ -170,8 +170,8 @@ def _insert_posts(
     A post in several batches (two channels found it) counts as new for the first only.
     Posts carry no unique index (it would be most of the file): which are stored is looked
     up once here, inside the transaction, and only the others are inserted. Writers take
-    turns (one process holds the file; ``analytics.store.writer.WRITE_LOCK`` within it), so no other
-    transaction can store the same post in between.
+    turns (one process holds the file; ``analytics.store.connection.WRITE_LOCK`` within
+    it), so no other transaction can store the same post in between.
     """
     scored = [post for batch in batches for post in batch.posts]
     if not scored:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -12,13 +11,8 @@ from pathlib import Path
 import duckdb
 
 from analytics.core.models import RunBatch
-from analytics.store.connection import DEFAULT_LOCK_TIMEOUT, connect, transaction
+from analytics.store.connection import DEFAULT_LOCK_TIMEOUT, WRITE_LOCK, connect, transaction
 from analytics.store.write import store_batches
-
-# Writers within one process take turns: posts have no unique index, so two transactions
-# storing the same new post at once would both insert it (other processes are kept out by
-# DuckDB's file lock).
-WRITE_LOCK = threading.RLock()
 
 # How long one writer connection is kept across groups before it is closed (with its
 # checkpoint) and reopened, so a reader waiting for the file gets it within about this long.
