@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from analytics.core.post_ids import UNQUALIFIED_BEFORE, upgrade_stored_id
-from analytics.store.stories import CREATE_STORY_KEYS, backfill_stories
+from analytics.store.stories import CREATE_STORY_KEYS, GROUPED_STORY_KEYS, backfill_stories
 from analytics.store.views import apply_views
 
 
@@ -286,7 +286,6 @@ _LEAN_REFRESH = """
 _LEAN = (
     "DROP INDEX IF EXISTS posts_created_at",
     "DROP INDEX IF EXISTS mentions_entity",
-    "DROP INDEX IF EXISTS story_keys_key",
     # Posts go in by publication time, so each block holds one stretch of days and a date
     # filter skips the others.
     _LEAN_POSTS,
@@ -306,6 +305,8 @@ _LEAN = (
     "INSERT INTO engagement_refresh_lean SELECT * FROM engagement_refresh ORDER BY post_id",
     "DROP TABLE engagement_refresh",
     "ALTER TABLE engagement_refresh_lean RENAME TO engagement_refresh",
+    # Story keys: a row per post with its keys, not a row per key repeating the ids.
+    *GROUPED_STORY_KEYS,
 )
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -377,7 +378,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         15,
-        "lean storage: no indexes on posts, mentions, engagement history and refresh, story_keys",
+        "lean storage: no indexes on the big tables; story keys grouped per post",
         _LEAN,
     ),
 )

@@ -51,22 +51,75 @@ def test_a_new_file_has_no_index_on_the_big_tables(tmp_path: Path) -> None:
     assert art_indexes(db) == []
 
 
+LONG_TEXT = (
+    "Heartstopper season four was confirmed today and the cast shared a long message "
+    "thanking every fan who wrote letters, drew fan art, shared clips and kept asking "
+    "for more of Nick and Charlie on screen over the last two years of waiting"
+)
+
+
+def _version_14_file(db: Path) -> None:
+    """A file as schema version 14 left it: 30 posts (three copies of one article among
+    them, two of its texts long enough for text keys), their mentions, counts history and
+    refresh ids, and story keys stored a row per key by migration 14's linking."""
+    with connect(db) as con:
+        migrate(con, upto=13)
+        for i in range(30):
+            copy = i < 3
+            con.execute(
+                """
+                INSERT INTO posts (post_id, source, source_name, channel, url, author, title,
+                    text, lang, created_at, collected_at, likes, vader_compound, sentiment,
+                    sentiment_label, sentiment_version, content_hash, post_kind, story_id)
+                VALUES (?, 'rss', 'feed', 'c', ?, 'Fan', ?, ?, 'en', ?, ?, ?, 0.5, 0.5,
+                        'positive', 'v', ?, 'article', ?)
+                """,
+                [
+                    f"mastodon:item-{i}",
+                    "https://news.example/s4" if copy else f"https://example.com/{i}",
+                    "Heartstopper season four confirmed" if copy else f"Post {i}",
+                    f"{LONG_TEXT} {i}" if i in (0, 1, 7) else f"Kit Connor is wonderful {i}",
+                    NOW - timedelta(hours=i),
+                    NOW,
+                    i,
+                    f"hash{i}",
+                    f"mastodon:item-{i}",
+                ],
+            )
+        con.execute("INSERT INTO mentions SELECT post_id, 'show:heartstopper', 'x' FROM posts")
+        con.execute(
+            "INSERT INTO engagement_history (post_id, observed_at, likes) "
+            "SELECT post_id, collected_at, likes FROM posts"
+        )
+        con.execute(
+            "INSERT INTO engagement_refresh (post_id, ref) "
+            "SELECT post_id, 'status-' || post_id FROM posts"
+        )
+        migrate(con, upto=14)
+
+
 def test_a_version_14_file_upgrades_in_place_and_keeps_its_data(tmp_path: Path) -> None:
     db = tmp_path / "old.duckdb"
-    with connect(db) as con:
-        migrate(con, upto=14)
-    save_batches(db, [batch(with_counts(30, 5))], collected_at=NOW)
-    save_batches(db, [batch(with_counts(30, 9))], collected_at=NOW + timedelta(hours=1))
+    _version_14_file(db)
     assert art_indexes(db) != []  # version 14 had keys and indexes on them
     snapshot = (
         "SELECT p.*, (SELECT list(m.entity_id ORDER BY m.entity_id) FROM mentions m "
         "WHERE m.post_id = p.post_id) AS mentioned, (SELECT list(h.likes ORDER BY "
-        "h.observed_at) FROM engagement_history h WHERE h.post_id = p.post_id) AS history "
+        "h.observed_at) FROM engagement_history h WHERE h.post_id = p.post_id) AS history, "
+        "(SELECT list(r.ref) FROM engagement_refresh r WHERE r.post_id = p.post_id) AS refs "
         "FROM posts p ORDER BY post_id"
     )
     _, before = run_query(db, snapshot)
-    _, keys_before = run_query(db, "SELECT * FROM story_keys ORDER BY ALL")
-    _, refresh_before = run_query(db, "SELECT * FROM engagement_refresh ORDER BY ALL")
+    _, keys_before = run_query(
+        db, "SELECT post_id, list(key ORDER BY key) FROM story_keys GROUP BY ALL ORDER BY ALL"
+    )
+    _, stories = run_query(
+        db,
+        "SELECT DISTINCT story_id FROM posts WHERE list_contains(?, post_id)",
+        [["mastodon:item-0", "mastodon:item-1", "mastodon:item-2"]],
+    )
+    assert stories == [("mastodon:item-2",)]  # migration 14 linked the three copies
+    assert len(keys_before) == 30
 
     prepare_database(db, ENTITIES)
 
@@ -77,13 +130,26 @@ def test_a_version_14_file_upgrades_in_place_and_keeps_its_data(tmp_path: Path) 
     assert len(after) == 30 and after == before
     _, views_after = run_query(db, "SELECT * FROM daily_mentions ORDER BY ALL")
     assert views_after  # the analyst views work on the rebuilt tables
-    _, keys_after = run_query(db, "SELECT * FROM story_keys ORDER BY ALL")
+    # Each post keeps exactly the keys it had, now in one row.
+    _, keys_after = run_query(db, "SELECT post_id, list_sort(keys) FROM story_keys ORDER BY ALL")
     assert keys_after == keys_before
-    _, refresh_after = run_query(db, "SELECT * FROM engagement_refresh ORDER BY ALL")
-    assert len(refresh_after) == 30 and refresh_after == refresh_before
+    # The converted keys go on linking: a new copy of the article by its link, and a copy
+    # of a long text under another link and title by its text.
+    by_link, by_text = scored(2, prefix="rss:new")
+    by_link.post.url = "https://news.example/s4/?utm_source=feed"
+    by_text.post.text = f"{LONG_TEXT} 7"
+    by_text.post.created_at = NOW - timedelta(hours=7)
+    assert save_batches(db, [batch([by_link, by_text])]) == [2]
+    _, linked = run_query(
+        db, "SELECT post_id, story_id FROM posts WHERE post_id LIKE 'rss:new%' ORDER BY 1"
+    )
+    assert linked == [("rss:new-0", "mastodon:item-2"), ("rss:new-1", "mastodon:item-7")]
     # The upgraded file goes on storing each post once.
     assert save_batches(db, [batch(with_counts(31, 12))]) == [1]
-    assert count(db, "posts") == 31 and count(db, "mentions") == 62
+    # Each stored post gains its second mention once; the three new posts have two each.
+    assert count(db, "posts") == 33 and count(db, "mentions") == 30 + 30 + 3 * 2
+    _, dupes = run_query(db, "SELECT count(*) - count(DISTINCT (post_id, entity_id)) FROM mentions")
+    assert dupes == [(0,)]
 
 
 def test_a_batch_stored_again_changes_nothing(tmp_path: Path) -> None:
