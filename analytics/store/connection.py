@@ -39,10 +39,6 @@ REJECTED_VALUE_ERRORS: tuple[type[Exception], ...] = (
 # Files are written in a storage format the released duckdb CLI (1.4 LTS and 1.5) reads;
 # duckdb 2.0's own default format is unreadable to them.
 STORAGE_COMPATIBILITY = "v1.4.0"
-# Block size of a new file. A table or index, however small, takes at least one block, and
-# each checkpoint rewrites the small tables and their keys into fresh blocks: with DuckDB's
-# 256 KiB default, the dozen small tables alone cost megabytes (docs/performance.md, Disk).
-NEW_FILE_BLOCK_SIZE = 64 * 1024
 DEFAULT_LOCK_TIMEOUT = 60.0
 
 # Writers within one process take turns: the big tables have no unique index, so two
@@ -85,7 +81,6 @@ def connect(
     config: dict[str, Any] = {}
     if not read_only:
         config["storage_compatibility_version"] = STORAGE_COMPATIBILITY
-        config["default_block_size"] = NEW_FILE_BLOCK_SIZE  # only a file created now
     if sandboxed:
         config["enable_external_access"] = False
     try:

@@ -9,7 +9,7 @@ keys as a list. The story a key leads to, the text that confirms a near-duplicat
 day that bounds it are the post's own (``posts.story_id``, ``text``, ``created_at``), read
 by joining the few matching posts. A url or title key is stored once, by the first story
 that has it; text band keys are stored for every post. (Schema version 14 stored a row per
-key repeating the story id, post id and day; version 15 groups them per post, about a third
+key repeating the story id, post id and day; version 15 groups them per post, about half
 of the bytes. Migration 14 still writes that layout, which 15 converts.)
 """
 
