@@ -23,7 +23,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 from analytics.core.config import load_config
 from analytics.core.models import RunBatch, RunRecord, SourceState
 from analytics.sentiment import score_many
-from analytics.store import prepare_database, save_batches
+from analytics.store import Writer, prepare_database
 from collector.matching import Matcher
 from collector.pipeline import process_posts
 from collector.sources.mastodon import parse_statuses
@@ -115,19 +115,21 @@ def _pipeline(statuses: list[dict[str, Any]], matcher: Matcher, db: Path) -> tup
     batches: list[RunBatch] = []
     stored = 0
     now = datetime.now(UTC)
-    for offset in range(0, len(statuses), PAGE):
-        posts = parse_statuses(
-            statuses[offset : offset + PAGE], channel=channel, source_name="bench"
-        )
-        processed = process_posts(posts, matcher, show=None)
-        run = RunRecord("bench", "mastodon", channel, now, now, "ok", len(posts), 0)
-        state = SourceState("bench", channel, "mastodon", cursor=posts[-1].post_id)
-        batches.append(RunBatch(run=run, posts=processed.relevant, states=[state]))
-        if len(batches) == GROUP:
-            stored += sum(save_batches(db, batches))
-            batches = []
-    if batches:
-        stored += sum(save_batches(db, batches))
+    # One connection across the groups, as the collector keeps it through a cycle.
+    with Writer(db) as writer:
+        for offset in range(0, len(statuses), PAGE):
+            posts = parse_statuses(
+                statuses[offset : offset + PAGE], channel=channel, source_name="bench"
+            )
+            processed = process_posts(posts, matcher, show=None)
+            run = RunRecord("bench", "mastodon", channel, now, now, "ok", len(posts), 0)
+            state = SourceState("bench", channel, "mastodon", cursor=posts[-1].post_id)
+            batches.append(RunBatch(run=run, posts=processed.relevant, states=[state]))
+            if len(batches) == GROUP:
+                stored += sum(writer.save(batches))
+                batches = []
+        if batches:
+            stored += sum(writer.save(batches))
     return time.perf_counter() - started, stored
 
 

@@ -55,6 +55,12 @@ def _queries() -> dict[str, Any]:
     return run()
 
 
+def _disk() -> dict[str, Any]:
+    from bench.disk import run
+
+    return run()
+
+
 def _memory() -> dict[str, Any]:
     from bench.memory import run
 
@@ -74,6 +80,7 @@ SECTIONS: dict[str, Callable[[], dict[str, Any]]] = {
     "polling": _polling,
     "queries": _queries,
     "memory": _memory,
+    "disk": _disk,
     "reader": _reader,
 }
 
@@ -99,6 +106,7 @@ TARGETS: list[tuple[str, str, str, Callable[[Any], bool]]] = [
     ("ingest", "pipeline_vs_naive", ">= 5x naive script", lambda v: v >= 5),
     ("polling", "second_cycle_body_bytes", "~0 bytes", lambda v: v < 1000),
     ("queries", "1M.worst_page_p95_ms", "<= 300 ms at 1M posts", lambda v: v <= 300),
+    ("disk", "bytes_per_post", "<= 80 bytes per post", _at_most(80)),
     ("reader", "first_poll_wall_vs_reader", "<= 1.0x reader", _at_most(1.0)),
     ("reader", "unchanged_200_wall_vs_reader", "<= 1.0x reader", _at_most(1.0)),
     ("reader", "unchanged_1000_wall_vs_reader", "<= 1.0x reader", _at_most(1.0)),

@@ -25,10 +25,10 @@ from analytics.store.write import (
     mentions_table,
     posts_table,
     prepare_database,
-    save_batches,
     store_batches,
     upsert_states,
 )
+from analytics.store.writer import Writer, save_batches
 
 __all__ = [
     "DEFAULT_LOCK_TIMEOUT",
@@ -51,4 +51,5 @@ __all__ = [
     "store_batches",
     "upsert_states",
     "transaction",
+    "Writer",
 ]

@@ -8,6 +8,7 @@ conflict is retried with backoff until ``lock_timeout``.
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -39,6 +40,11 @@ REJECTED_VALUE_ERRORS: tuple[type[Exception], ...] = (
 # duckdb 2.0's own default format is unreadable to them.
 STORAGE_COMPATIBILITY = "v1.4.0"
 DEFAULT_LOCK_TIMEOUT = 60.0
+
+# Writers within one process take turns: the big tables have no unique index, so two
+# transactions storing the same new row at once would both insert it (other processes are
+# kept out by DuckDB's file lock).
+WRITE_LOCK = threading.RLock()
 
 
 class DatabaseBusy(Exception):

@@ -19,7 +19,12 @@ import duckdb
 import pyarrow as pa
 
 from analytics.core.models import RefreshResult, RefreshTarget, ScoredPost
-from analytics.store.connection import DEFAULT_LOCK_TIMEOUT, connect, transaction
+from analytics.store.connection import (
+    DEFAULT_LOCK_TIMEOUT,
+    WRITE_LOCK,
+    connect,
+    transaction,
+)
 
 COUNT_COLUMNS = ("likes", "shares", "replies", "score", "views")
 _TIME = pa.timestamp("us", tz="UTC")
@@ -39,8 +44,9 @@ def record_engagement(
         con.execute(
             """
             INSERT INTO engagement_refresh (post_id, ref)
-            SELECT DISTINCT ON (post_id) post_id, ref FROM incoming_refs
-            ON CONFLICT (post_id) DO NOTHING
+            SELECT DISTINCT ON (post_id) post_id, ref FROM incoming_refs i
+            -- One row per post (the table has no unique index): a known post keeps its row.
+            WHERE NOT EXISTS (SELECT 1 FROM engagement_refresh r WHERE r.post_id = i.post_id)
             """
         )
         con.unregister("incoming_refs")
@@ -66,7 +72,8 @@ def _record_history(
                 SELECT post_id,
                        arg_max(struct_pack(likes := likes, shares := shares,
                                            replies := replies, score := score,
-                                           views := views), observed_at) AS last
+                                           views := views), observed_at) AS last,
+                       bool_or(observed_at = $observed_at) AS recorded_now
                 FROM engagement_history
                 WHERE post_id IN (SELECT post_id FROM history_ids)
                 GROUP BY post_id
@@ -75,7 +82,9 @@ def _record_history(
               AND (h.last IS NULL
                    OR struct_pack(likes := p.likes, shares := p.shares, replies := p.replies,
                                   score := p.score, views := p.views) IS DISTINCT FROM h.last)
-            ON CONFLICT DO NOTHING
+              -- One row per post and moment (the table has no unique index): a moment
+              -- already recorded keeps its row.
+              AND h.recorded_now IS NOT TRUE
             """,
             {"observed_at": observed_at},
         ).fetchone()
@@ -129,7 +138,8 @@ def save_refresh(
     counts = [c for result in results for c in result.counts]
     asked = [p for result in results for p in result.asked]
     gone = [p for result in results for p in result.gone]
-    with connect(path, lock_timeout=lock_timeout) as con, transaction(con):
+    # Writers within the process take turns (no unique index keeps one row per post).
+    with WRITE_LOCK, connect(path, lock_timeout=lock_timeout) as con, transaction(con):
         if counts:
             table = pa.table(
                 {"post_id": pa.array([c.post_id for c in counts], pa.string())}
@@ -166,12 +176,19 @@ def _mark(con: duckdb.DuckDBPyConnection, asked: list[str], gone: set[str], at: 
         }
     )
     con.register("checked_posts", table)
+    # One row per post (no unique index): a known post's row is updated, a new one added.
+    con.execute(
+        """
+        UPDATE engagement_refresh SET checked_at = c.checked_at, gone_at = c.gone_at
+        FROM (SELECT DISTINCT ON (post_id) * FROM checked_posts) c
+        WHERE engagement_refresh.post_id = c.post_id
+        """
+    )
     con.execute(
         """
         INSERT INTO engagement_refresh (post_id, checked_at, gone_at)
-        SELECT DISTINCT ON (post_id) post_id, checked_at, gone_at FROM checked_posts
-        ON CONFLICT (post_id) DO UPDATE
-        SET checked_at = excluded.checked_at, gone_at = excluded.gone_at
+        SELECT DISTINCT ON (post_id) post_id, checked_at, gone_at FROM checked_posts c
+        WHERE NOT EXISTS (SELECT 1 FROM engagement_refresh r WHERE r.post_id = c.post_id)
         """
     )
     con.unregister("checked_posts")
@@ -186,5 +203,12 @@ def insert_history_from(con: duckdb.DuckDBPyConnection, rows: duckdb.DuckDBPyRel
     if tuple(rows.columns) != HISTORY_COLUMNS:
         raise ValueError(f"expected the columns {list(HISTORY_COLUMNS)}, got {rows.columns}")
     con.register("incoming_history", rows)
-    con.execute("INSERT OR IGNORE INTO engagement_history BY NAME SELECT * FROM incoming_history")
+    con.execute(
+        """
+        INSERT INTO engagement_history BY NAME
+        SELECT DISTINCT ON (post_id, observed_at) * FROM incoming_history i
+        WHERE NOT EXISTS (SELECT 1 FROM engagement_history h
+                          WHERE h.post_id = i.post_id AND h.observed_at = i.observed_at)
+        """
+    )
     con.unregister("incoming_history")

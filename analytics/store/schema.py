@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from analytics.core.post_ids import UNQUALIFIED_BEFORE, upgrade_stored_id
-from analytics.store.stories import CREATE_STORY_KEYS, backfill_stories
+from analytics.store.stories import CREATE_STORY_KEYS, GROUPED_STORY_KEYS, backfill_stories
 from analytics.store.views import apply_views
 
 
@@ -223,6 +223,92 @@ _ENGAGEMENT = (
     """,
 )
 
+# Schema version 15: ART indexes are most of a file's size and no query plan uses them.
+# Pages filter dates and entities by scanning (zone maps skip what is out of range), and
+# each post is stored once because the one write path checks what is stored inside its
+# transaction (analytics.store.write), not by a unique index. DuckDB cannot drop a primary
+# key, so the four tables that carried one on post ids are rebuilt without it.
+_LEAN_POSTS = """
+    CREATE TABLE posts_lean (
+        post_id VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        source_name VARCHAR NOT NULL,
+        channel VARCHAR NOT NULL,
+        url VARCHAR,
+        author VARCHAR,
+        title VARCHAR,
+        text VARCHAR NOT NULL,
+        lang VARCHAR,
+        created_at TIMESTAMPTZ NOT NULL,
+        collected_at TIMESTAMPTZ NOT NULL,
+        likes BIGINT,
+        shares BIGINT,
+        replies BIGINT,
+        score BIGINT,
+        vader_compound DOUBLE NOT NULL,
+        sentiment DOUBLE NOT NULL,
+        sentiment_label VARCHAR NOT NULL,
+        sentiment_version VARCHAR NOT NULL,
+        content_hash VARCHAR NOT NULL,
+        post_kind VARCHAR DEFAULT 'post',
+        views BIGINT,
+        story_id VARCHAR
+    )
+"""
+_LEAN_MENTIONS = """
+    CREATE TABLE mentions_lean (
+        post_id VARCHAR NOT NULL,
+        entity_id VARCHAR NOT NULL,
+        matched VARCHAR NOT NULL
+    )
+"""
+_LEAN_HISTORY = """
+    CREATE TABLE engagement_history_lean (
+        post_id VARCHAR NOT NULL,
+        observed_at TIMESTAMPTZ NOT NULL,
+        likes BIGINT,
+        shares BIGINT,
+        replies BIGINT,
+        score BIGINT,
+        views BIGINT
+    )
+"""
+_LEAN_REFRESH = """
+    CREATE TABLE engagement_refresh_lean (
+        post_id VARCHAR NOT NULL,
+        ref VARCHAR,
+        checked_at TIMESTAMPTZ,
+        gone_at TIMESTAMPTZ
+    )
+"""
+
+
+_LEAN = (
+    "DROP INDEX IF EXISTS posts_created_at",
+    "DROP INDEX IF EXISTS mentions_entity",
+    # Posts go in by publication time, so each block holds one stretch of days and a date
+    # filter skips the others.
+    _LEAN_POSTS,
+    "INSERT INTO posts_lean SELECT * FROM posts ORDER BY created_at, post_id",
+    "DROP TABLE posts",
+    "ALTER TABLE posts_lean RENAME TO posts",
+    _LEAN_MENTIONS,
+    "INSERT INTO mentions_lean SELECT * FROM mentions ORDER BY post_id, entity_id",
+    "DROP TABLE mentions",
+    "ALTER TABLE mentions_lean RENAME TO mentions",
+    _LEAN_HISTORY,
+    "INSERT INTO engagement_history_lean SELECT * FROM engagement_history "
+    "ORDER BY observed_at, post_id",
+    "DROP TABLE engagement_history",
+    "ALTER TABLE engagement_history_lean RENAME TO engagement_history",
+    _LEAN_REFRESH,
+    "INSERT INTO engagement_refresh_lean SELECT * FROM engagement_refresh ORDER BY post_id",
+    "DROP TABLE engagement_refresh",
+    "ALTER TABLE engagement_refresh_lean RENAME TO engagement_refresh",
+    # Story keys: a row per post with its keys, not a row per key repeating the ids.
+    *GROUPED_STORY_KEYS,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     # Versions 1, 6 and 7 created analyst views; the views now come from views.py (see above).
     Migration(1, "core tables and analyst views", _CORE_TABLES),
@@ -289,6 +375,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         14,
         "story_keys: copies of one story (same link, headline and day, or text) are linked",
         (*CREATE_STORY_KEYS, backfill_stories),
+    ),
+    Migration(
+        15,
+        "lean storage: no indexes on the big tables; story keys grouped per post",
+        _LEAN,
     ),
 )
 

@@ -4,10 +4,13 @@ A new post joins the story of a stored post (or of a post earlier in the same ba
 shares a key with it (analytics.core.stories); otherwise it starts its own story, whose id
 is its own post_id. Stored posts keep their story: stories are never merged afterwards.
 
-``story_keys`` holds only what a lookup needs: the 64-bit key, the story it leads to, the
-post that brought it (to confirm a near-duplicate text against that post's text) and the
-post's day (a near-duplicate only joins a story of the days around it). A url or title key
-is stored once, by the first story that has it; text band keys are stored for every post.
+``story_keys`` holds one row per post that brought keys: its ``post_id`` and its 64-bit
+keys as a list. The story a key leads to, the text that confirms a near-duplicate and the
+day that bounds it are the post's own (``posts.story_id``, ``text``, ``created_at``), read
+by joining the few matching posts. A url or title key is stored once, by the first story
+that has it; text band keys are stored for every post. (Schema version 14 stored a row per
+key repeating the story id, post id and day; version 15 groups them per post, about half
+of the bytes. Migration 14 still writes that layout, which 15 converts.)
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ MAX_BAND_CANDIDATES = 8
 # a video's: "Heartstopper season 3 episode 1 reaction" is many creators' different videos.
 TITLED_KINDS = frozenset({"article"})
 
+# Schema version 14's layout: a row per key (migration 14 creates and fills it).
 CREATE_STORY_KEYS = (
     """
     CREATE TABLE story_keys (
@@ -48,6 +52,25 @@ CREATE_STORY_KEYS = (
     )
     """,
     "CREATE INDEX story_keys_key ON story_keys (key)",
+)
+
+# Schema version 15's layout: a row per post, its keys in a list (migration 15 converts).
+GROUPED_STORY_KEYS = (
+    """
+    CREATE TABLE story_keys_grouped (
+        post_id VARCHAR NOT NULL,
+        keys BIGINT[] NOT NULL
+    )
+    """,
+    # Grouped in the order the keys were stored, so a block keeps one stretch of days.
+    """
+    INSERT INTO story_keys_grouped
+    SELECT post_id, list(key ORDER BY rowid) FROM story_keys
+    GROUP BY post_id ORDER BY min(rowid)
+    """,
+    "DROP INDEX IF EXISTS story_keys_key",
+    "DROP TABLE story_keys",
+    "ALTER TABLE story_keys_grouped RENAME TO story_keys",
 )
 
 
@@ -122,13 +145,19 @@ def link_posts(con: duckdb.DuckDBPyConnection, posts: Sequence[Post]) -> dict[st
     return link_copies(con, [Copy.of(p) for pid, p in latest.items() if pid not in stored])
 
 
-def link_copies(con: duckdb.DuckDBPyConnection, copies: Sequence[Copy]) -> dict[str, str]:
-    """Link ``copies`` (none of them linked before) in order of publication."""
+def link_copies(
+    con: duckdb.DuckDBPyConnection, copies: Sequence[Copy], *, per_key_rows: bool = False
+) -> dict[str, str]:
+    """Link ``copies`` (none of them linked before) in order of publication.
+
+    ``per_key_rows``: the file still has schema version 14's ``story_keys`` (during
+    migration 14).
+    """
     if not copies:
         return {}
     ordered = sorted(copies, key=lambda c: (c.created_at, c.post_id))
     keys = [copy.keys() for copy in ordered]
-    known = _stored_keys(con, keys)
+    known = _stored_keys(con, keys, per_key_rows=per_key_rows)
     known.texts = _stored_texts(con, known)
     story_of: dict[str, str] = {}
     rows: list[tuple[int, str, str, date]] = []
@@ -147,7 +176,7 @@ def link_copies(con: duckdb.DuckDBPyConnection, copies: Sequence[Copy]) -> dict[
                 entries.sort(key=lambda entry: entry[2])
                 del entries[0]
             rows.append((key, story, copy.post_id, day))
-    _insert_keys(con, rows)
+    _insert_keys(con, rows, per_key_rows=per_key_rows)
     return story_of
 
 
@@ -193,7 +222,27 @@ def _stored_post_ids(con: duckdb.DuckDBPyConnection, post_ids: list[str]) -> set
     return {row[0] for row in rows}
 
 
-def _stored_keys(con: duckdb.DuckDBPyConnection, keys: Iterable[StoryKeys]) -> _Known:
+# The stored keys a lookup matches, with the story, post and UTC day each leads to: the
+# latest few posts per band key, every match of a url or title key.
+_LOOKUP = """
+    SELECT l.key, l.band, p.story_id, p.post_id,
+           CAST(timezone('UTC', p.created_at) AS DATE) AS day
+    FROM (SELECT post_id, unnest(keys) AS key FROM story_keys) s
+    JOIN linking_keys l ON s.key = l.key
+    JOIN posts p ON p.post_id = s.post_id
+    QUALIFY NOT l.band OR row_number() OVER (
+        PARTITION BY l.key ORDER BY CAST(timezone('UTC', p.created_at) AS DATE) DESC) <= ?
+"""
+_LOOKUP_PER_KEY_ROWS = """
+    SELECT s.key, l.band, s.story_id, s.post_id, s.day
+    FROM story_keys s JOIN linking_keys l ON s.key = l.key
+    QUALIFY NOT l.band OR row_number() OVER (PARTITION BY s.key ORDER BY s.day DESC) <= ?
+"""
+
+
+def _stored_keys(
+    con: duckdb.DuckDBPyConnection, keys: Iterable[StoryKeys], *, per_key_rows: bool = False
+) -> _Known:
     """Stored keys any of ``keys`` looks up (an equality join on the key, no scan of texts)."""
     exact = {k for own in keys for k in own.lookup}
     bands = {k for own in keys for k in own.bands}
@@ -209,13 +258,7 @@ def _stored_keys(con: duckdb.DuckDBPyConnection, keys: Iterable[StoryKeys]) -> _
     con.register("linking_keys", lookup)
     try:
         rows = con.execute(
-            """
-            SELECT s.key, l.band, s.story_id, s.post_id, s.day
-            FROM story_keys s JOIN linking_keys l ON s.key = l.key
-            QUALIFY NOT l.band
-                OR row_number() OVER (PARTITION BY s.key ORDER BY s.day DESC) <= ?
-            """,
-            [MAX_BAND_CANDIDATES],
+            _LOOKUP_PER_KEY_ROWS if per_key_rows else _LOOKUP, [MAX_BAND_CANDIDATES]
         ).fetchall()
     finally:
         con.unregister("linking_keys")
@@ -242,9 +285,38 @@ def _stored_texts(con: duckdb.DuckDBPyConnection, known: _Known) -> dict[str, st
     return dict(rows)
 
 
-def _insert_keys(con: duckdb.DuckDBPyConnection, rows: list[tuple[int, str, str, date]]) -> None:
+def _insert_keys(
+    con: duckdb.DuckDBPyConnection,
+    rows: list[tuple[int, str, str, date]],
+    *,
+    per_key_rows: bool = False,
+) -> None:
+    """Store new keys: (key, story, post, day) rows, grouped per post."""
     if not rows:
         return
+    if per_key_rows:
+        _insert_key_rows(con, rows)
+        return
+    grouped: dict[str, list[int]] = defaultdict(list)
+    for key, _story, post_id, _day in rows:
+        grouped[post_id].append(key)
+    table = pa.table(
+        {
+            "post_id": pa.array(list(grouped), pa.string()),
+            "keys": pa.array(list(grouped.values()), pa.list_(pa.int64())),
+        }
+    )
+    con.register("incoming_story_keys", table)
+    try:
+        con.execute("INSERT INTO story_keys BY NAME SELECT * FROM incoming_story_keys")
+    finally:
+        con.unregister("incoming_story_keys")
+
+
+def _insert_key_rows(
+    con: duckdb.DuckDBPyConnection, rows: list[tuple[int, str, str, date]]
+) -> None:
+    """Schema version 14's layout: a row per key."""
     table = pa.table(
         {
             "key": pa.array([r[0] for r in rows], pa.int64()),
@@ -266,7 +338,8 @@ BACKFILL_CHUNK = 20_000
 
 
 def backfill_stories(con: duckdb.DuckDBPyConnection) -> None:
-    """Give every stored post its story and record its keys (posts are never removed)."""
+    """Migration 14: give every stored post its story and record its keys (posts are never
+    removed), in that version's ``story_keys`` layout."""
     con.execute(
         """
         CREATE TEMP TABLE story_backfill AS
@@ -286,7 +359,8 @@ def backfill_stories(con: duckdb.DuckDBPyConnection) -> None:
                 """,
                 [start, start + BACKFILL_CHUNK],
             ).fetchall()
-            _apply(con, link_copies(con, [Copy(*row) for row in rows]))
+            copies = [Copy(*row) for row in rows]
+            _apply(con, link_copies(con, copies, per_key_rows=True))
     finally:
         con.execute("DROP TABLE story_backfill")
 

@@ -1,7 +1,7 @@
-"""Writing collected data: one transaction per batch, bulk rows as Arrow tables.
+"""Writing collected data: one transaction per group of batches, bulk rows as Arrow tables.
 
-Rows go in as registered Arrow tables (``INSERT … SELECT … ON CONFLICT``), which is ~100x
-faster than ``executemany``.
+Rows go in as registered Arrow tables (``INSERT … SELECT``), which is ~100x faster than
+``executemany``. :mod:`.writer` opens the file and keeps it across group commits.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ import pyarrow as pa
 
 from analytics.core.models import Entity, RunBatch, RunRecord, ScoredPost, SourceState
 from analytics.store.connection import DEFAULT_LOCK_TIMEOUT, connect, transaction
-from analytics.store.engagement import record_engagement
+from analytics.store.engagement import COUNT_COLUMNS, record_engagement
 from analytics.store.hierarchy import sync_entity_shows
 from analytics.store.schema import migrate
-from analytics.store.stories import link_posts
+from analytics.store.stories import Copy, link_copies
 
 
 def prepare_database(
@@ -127,28 +127,12 @@ def mentions_table(scored: Sequence[ScoredPost]) -> pa.Table:
     )
 
 
-def save_batches(
-    path: Path | str,
-    batches: Sequence[RunBatch],
-    *,
-    lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
-    collected_at: datetime | None = None,
-) -> list[int]:
-    """Store runs, their posts and mentions, and source state in one transaction.
-
-    Returns how many posts of each batch were new; fills ``run.inserted`` likewise.
-    A post already stored (same ``post_id``) only has its engagement counts refreshed.
-    """
-    with connect(path, lock_timeout=lock_timeout) as con, transaction(con):
-        return store_batches(con, batches, collected_at)
-
-
 def store_batches(
     con: duckdb.DuckDBPyConnection,
     batches: Sequence[RunBatch],
     collected_at: datetime | None = None,
 ) -> list[int]:
-    """:func:`save_batches` on an open connection, inside the caller's transaction.
+    """``save_batches`` (:mod:`.writer`) on an open connection, in the caller's transaction.
 
     All batches go in together: one statement each for posts, mentions, runs and states,
     whatever the number of batches (per-batch statements cost ~10 ms each). A batch whose
@@ -181,54 +165,108 @@ def _stored_batch_ids(con: duckdb.DuckDBPyConnection, batch_ids: list[str]) -> s
 def _insert_posts(
     con: duckdb.DuckDBPyConnection, batches: Sequence[RunBatch], collected_at: datetime
 ) -> dict[int, int]:
-    """Upsert every batch's posts and mentions at once; new posts per batch index.
+    """Store every batch's posts and mentions at once; new posts per batch index.
 
     A post in several batches (two channels found it) counts as new for the first only.
+    Posts carry no unique index (it would be most of the file): which are stored is looked
+    up once here, inside the transaction, and only the others are inserted. Writers take
+    turns (one process holds the file; ``analytics.store.connection.WRITE_LOCK`` within
+    it), so no other transaction can store the same post in between.
     """
     scored = [post for batch in batches for post in batch.posts]
     if not scored:
         return {}
-    story_of = link_posts(con, [item.post for item in scored])
-    table = posts_table(scored, collected_at, story_of).append_column(
-        "batch_no",
-        pa.array([i for i, batch in enumerate(batches) for _ in batch.posts], pa.int32()),
-    )
-    con.register("incoming_posts", table)
-    new = con.execute(
-        """
-        SELECT batch_no, count(*) FROM (
-            SELECT post_id, min(batch_no) AS batch_no FROM incoming_posts GROUP BY post_id
-        ) i
-        WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.post_id = i.post_id)
-        GROUP BY batch_no
-        """
-    ).fetchall()
-    # A post seen again keeps its text, time and sentiment as first stored; only its
-    # engagement moves on (likes and views grow), and a missing count never erases one.
-    # The latest batch's copy of a post found twice is the one offered.
+    # The latest batch's copy of a post found twice is the one offered; the first batch
+    # that found it is the one it counts for.
+    latest: dict[str, ScoredPost] = {}
+    first_batch: dict[str, int] = {}
+    for batch_no, batch in enumerate(batches):
+        for item in batch.posts:
+            latest[item.post.post_id] = item
+            first_batch.setdefault(item.post.post_id, batch_no)
+    stored = stored_post_ids(con, list(latest))
+    fresh = [item for post_id, item in latest.items() if post_id not in stored]
+    seen = [item for post_id, item in latest.items() if post_id in stored]
+    story_of = link_copies(con, [Copy.of(item.post) for item in fresh])
+    if fresh:
+        con.register("incoming_posts", posts_table(fresh, collected_at, story_of))
+        con.execute("INSERT INTO posts BY NAME SELECT * FROM incoming_posts")
+        con.unregister("incoming_posts")
+    if seen:
+        _refresh_counts(con, seen)
+    record_engagement(con, scored, collected_at)
+    _insert_mentions(con, scored, stored)
+    new: dict[int, int] = {}
+    for item in fresh:
+        batch_no = first_batch[item.post.post_id]
+        new[batch_no] = new.get(batch_no, 0) + 1
+    return new
+
+
+def stored_post_ids(con: duckdb.DuckDBPyConnection, post_ids: Sequence[str]) -> set[str]:
+    """Which of ``post_ids`` are stored (one join against the stored ids)."""
+    if not post_ids:
+        return set()
+    con.register("lookup_post_ids", pa.table({"post_id": pa.array(post_ids, pa.string())}))
+    try:
+        rows = con.execute(
+            "SELECT p.post_id FROM posts p SEMI JOIN lookup_post_ids i ON p.post_id = i.post_id"
+        ).fetchall()
+    finally:
+        con.unregister("lookup_post_ids")
+    return {row[0] for row in rows}
+
+
+_COUNTS_SCHEMA = pa.schema(
+    [("post_id", pa.string())] + [(name, pa.int64()) for name in COUNT_COLUMNS]
+)
+
+
+def _refresh_counts(con: duckdb.DuckDBPyConnection, seen: Sequence[ScoredPost]) -> None:
+    """A post seen again keeps its text, time and sentiment as first stored; only its
+    engagement moves on (likes and views grow), and a missing count never erases one."""
+    columns: dict[str, list[Any]] = {name: [] for name in _COUNTS_SCHEMA.names}
+    for item in seen:
+        columns["post_id"].append(item.post.post_id)
+        for name in COUNT_COLUMNS:
+            columns[name].append(getattr(item.post, name))
+    if all(value is None for name in COUNT_COLUMNS for value in columns[name]):
+        return  # feeds carry no counts: nothing to move on
+    con.register("incoming_counts", pa.table(columns, schema=_COUNTS_SCHEMA))
     con.execute(
         """
-        INSERT INTO posts BY NAME
-        SELECT * EXCLUDE (batch_no) FROM incoming_posts
-        QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY batch_no DESC) = 1
-        ON CONFLICT (post_id) DO UPDATE
-        SET likes = coalesce(excluded.likes, likes), shares = coalesce(excluded.shares, shares),
-            replies = coalesce(excluded.replies, replies), score = coalesce(excluded.score, score),
-            views = coalesce(excluded.views, views)
+        UPDATE posts
+        SET likes = coalesce(c.likes, posts.likes), shares = coalesce(c.shares, posts.shares),
+            replies = coalesce(c.replies, posts.replies), score = coalesce(c.score, posts.score),
+            views = coalesce(c.views, posts.views)
+        FROM incoming_counts c
+        WHERE posts.post_id = c.post_id
         """
     )
-    con.unregister("incoming_posts")
-    record_engagement(con, scored, collected_at)
+    con.unregister("incoming_counts")
+
+
+def _insert_mentions(
+    con: duckdb.DuckDBPyConnection, scored: Sequence[ScoredPost], stored: set[str]
+) -> None:
+    """Each (post, entity) once: a new post's mentions go straight in; those of a post
+    stored before only when not stored yet (the watchlist may have grown since)."""
     mentions = mentions_table(scored)
-    if mentions.num_rows:
-        con.register("incoming_mentions", mentions)
-        con.execute(
-            "INSERT OR IGNORE INTO mentions (post_id, entity_id, matched) "
-            "SELECT DISTINCT ON (post_id, entity_id) post_id, entity_id, matched "
-            "FROM incoming_mentions"
-        )
-        con.unregister("incoming_mentions")
-    return {int(batch_no): int(count) for batch_no, count in new}
+    if not mentions.num_rows:
+        return
+    was_stored = pa.array([m in stored for m in mentions.column("post_id").to_pylist()])
+    con.register("incoming_mentions", mentions.append_column("was_stored", was_stored))
+    con.execute(
+        """
+        INSERT INTO mentions (post_id, entity_id, matched)
+        SELECT DISTINCT ON (post_id, entity_id) post_id, entity_id, matched
+        FROM incoming_mentions i
+        WHERE NOT i.was_stored
+           OR NOT EXISTS (SELECT 1 FROM mentions m
+                          WHERE m.post_id = i.post_id AND m.entity_id = i.entity_id)
+        """
+    )
+    con.unregister("incoming_mentions")
 
 
 def _upsert_attention(

@@ -19,6 +19,7 @@ from tests.support.daemon_harness import (
     Reader,
     hold_read_write,
     kill_and_recover,
+    release,
     start_daemon,
     stop_daemon,
     stored_post_ids,
@@ -115,7 +116,8 @@ def test_the_daemon_starts_and_collects_while_the_file_is_held_read_write(
     loaded = load_config(config)
     db = loaded.database_path
     log = tmp_path / "daemon.log"
-    holder = hold_read_write(db, 12)
+    # Held until the spooling was seen: start-up on a loaded machine takes a while.
+    holder = hold_read_write(db, 60, until_released=True)
     daemon = start_daemon(config, log)
     try:
         assert wait_until(lambda: "scheduled" in log.read_text(), 20), log.read_text()
@@ -123,6 +125,7 @@ def test_the_daemon_starts_and_collects_while_the_file_is_held_read_write(
         assert wait_until(lambda: len(list(spool.glob("*.json"))) >= 4, 10), log.read_text()
         assert holder.poll() is None  # all of that while the file was still held
         polled_while_held = {f.name: len(feed_server.hits(f.path)) for f in feeds}
+        release(holder)
         holder.wait(timeout=30)
         for feed in feeds:
             feed.freeze()

@@ -188,7 +188,7 @@ print(f"opened={opened} failed={failed}", flush=True)
 
 
 HOLD_WRITE_SCRIPT = """
-import sys, time, duckdb
+import select, sys, time, duckdb
 deadline = time.monotonic() + 60
 while True:
     try:
@@ -201,17 +201,27 @@ while True:
             raise
         time.sleep(0.05)
 print("holding", flush=True)
-time.sleep(float(sys.argv[2]))
+if sys.argv[3] == "until-released":
+    # Kept until the test closes our stdin (or the seconds run out).
+    select.select([sys.stdin], [], [], float(sys.argv[2]))
+else:
+    time.sleep(float(sys.argv[2]))
 con.close()
 print("released", flush=True)
 """
 
 
-def hold_read_write(db: Path, seconds: float) -> subprocess.Popen[str]:
+def hold_read_write(
+    db: Path, seconds: float, *, until_released: bool = False
+) -> subprocess.Popen[str]:
     """Another process opens the file read-write (an analyst's duckdb session) and keeps it
-    for ``seconds``; returns once it holds the file."""
+    for ``seconds``; returns once it holds the file. With ``until_released`` it lets go
+    earlier, when :func:`release` is called: a test that must see something happen while
+    the file is held does not race a fixed hold on a slow machine."""
+    mode = "until-released" if until_released else "timed"
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_WRITE_SCRIPT, str(db), str(seconds)],
+        [sys.executable, "-c", HOLD_WRITE_SCRIPT, str(db), str(seconds), mode],
+        stdin=subprocess.PIPE if until_released else subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -221,6 +231,12 @@ def hold_read_write(db: Path, seconds: float) -> subprocess.Popen[str]:
     if line != "holding":
         raise AssertionError(f"the holder could not open {db}: {line}{holder.stdout.read()}")
     return holder
+
+
+def release(holder: subprocess.Popen[str]) -> None:
+    """Let a holder started ``until_released`` close the file now."""
+    assert holder.stdin is not None
+    holder.stdin.close()
 
 
 class Reader:
