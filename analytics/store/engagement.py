@@ -16,13 +16,17 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from analytics.core.models import RefreshResult, RefreshTarget, ScoredPost
 from analytics.store.connection import DEFAULT_LOCK_TIMEOUT, connect, transaction
+from analytics.store.rows import Columns
 
 COUNT_COLUMNS = ("likes", "shares", "replies", "score", "views")
-_TIME = pa.timestamp("us", tz="UTC")
+_REF_ROWS = Columns({"post_id": "VARCHAR", "ref": "VARCHAR"})
+_COUNT_ROWS = Columns({"post_id": "VARCHAR"} | {name: "BIGINT" for name in COUNT_COLUMNS})
+_CHECKED_ROWS = Columns(
+    {"post_id": "VARCHAR", "checked_at": "TIMESTAMPTZ", "gone_at": "TIMESTAMPTZ"}
+)
 
 
 def record_engagement(
@@ -32,18 +36,14 @@ def record_engagement(
     those whose counts are new or changed (inside the caller's transaction)."""
     refs = [(s.post.post_id, s.post.ref) for s in scored if s.post.ref]
     if refs:
-        con.register(
-            "incoming_refs",
-            pa.table({"post_id": [p for p, _ in refs], "ref": [r for _, r in refs]}),
-        )
         con.execute(
-            """
+            f"""
             INSERT INTO engagement_refresh (post_id, ref)
-            SELECT DISTINCT ON (post_id) post_id, ref FROM incoming_refs
+            SELECT DISTINCT ON (post_id) post_id, ref FROM ({_REF_ROWS.select})
             ON CONFLICT (post_id) DO NOTHING
-            """
+            """,  # noqa: S608 - only fixed column names and types go in
+            _REF_ROWS.params({"post_id": [p for p, _ in refs], "ref": [r for _, r in refs]}),
         )
-        con.unregister("incoming_refs")
     _record_history(con, [s.post.post_id for s in scored], observed_at)
 
 
@@ -54,10 +54,9 @@ def _record_history(
     history row (or that has none yet and has a count); returns how many were added."""
     if not post_ids:
         return 0
-    con.register("history_ids", pa.table({"post_id": pa.array(post_ids, pa.string())}))
-    try:
-        row = con.execute(
-            """
+    row = con.execute(
+        """
+            WITH history_ids AS (SELECT unnest($post_ids::VARCHAR[]) AS post_id)
             INSERT INTO engagement_history
             SELECT p.post_id, $observed_at, p.likes, p.shares, p.replies, p.score, p.views
             FROM posts p
@@ -79,11 +78,9 @@ def _record_history(
               -- One row per post and moment (the table has no unique index): a moment
               -- already recorded keeps its row.
               AND h.recorded_now IS NOT TRUE
-            """,
-            {"observed_at": observed_at},
-        ).fetchone()
-    finally:
-        con.unregister("history_ids")
+        """,
+        {"post_ids": list(post_ids), "observed_at": observed_at},
+    ).fetchone()
     return int(row[0]) if row else 0
 
 
@@ -134,50 +131,41 @@ def save_refresh(
     gone = [p for result in results for p in result.gone]
     with connect(path, lock_timeout=lock_timeout) as con, transaction(con):
         if counts:
-            table = pa.table(
-                {"post_id": pa.array([c.post_id for c in counts], pa.string())}
-                | {
-                    name: pa.array([getattr(c, name) for c in counts], pa.int64())
-                    for name in COUNT_COLUMNS
-                }
-            )
-            con.register("refreshed_counts", table)
             con.execute(
-                """
+                f"""
                 UPDATE posts SET
                     likes = coalesce(c.likes, posts.likes),
                     shares = coalesce(c.shares, posts.shares),
                     replies = coalesce(c.replies, posts.replies),
                     score = coalesce(c.score, posts.score),
                     views = coalesce(c.views, posts.views)
-                FROM (SELECT DISTINCT ON (post_id) * FROM refreshed_counts) c
+                FROM (SELECT DISTINCT ON (post_id) * FROM ({_COUNT_ROWS.select})) c
                 WHERE posts.post_id = c.post_id
-                """
+                """,  # noqa: S608 - only fixed column names and types go in
+                _COUNT_ROWS.params(_COUNT_ROWS.of(counts)),
             )
-            con.unregister("refreshed_counts")
         if asked:
             _mark(con, asked, set(gone), observed_at)
         return _record_history(con, [c.post_id for c in counts], observed_at)
 
 
 def _mark(con: duckdb.DuckDBPyConnection, asked: list[str], gone: set[str], at: datetime) -> None:
-    table = pa.table(
+    checked = _CHECKED_ROWS.params(
         {
-            "post_id": pa.array(asked, pa.string()),
-            "checked_at": pa.array([at] * len(asked), _TIME),
-            "gone_at": pa.array([at if p in gone else None for p in asked], _TIME),
+            "post_id": asked,
+            "checked_at": [at] * len(asked),
+            "gone_at": [at if p in gone else None for p in asked],
         }
     )
-    con.register("checked_posts", table)
     con.execute(
-        """
+        f"""
         INSERT INTO engagement_refresh (post_id, checked_at, gone_at)
-        SELECT DISTINCT ON (post_id) post_id, checked_at, gone_at FROM checked_posts
+        SELECT DISTINCT ON (post_id) post_id, checked_at, gone_at FROM ({_CHECKED_ROWS.select})
         ON CONFLICT (post_id) DO UPDATE
         SET checked_at = excluded.checked_at, gone_at = excluded.gone_at
-        """
+        """,  # noqa: S608 - only fixed column names and types go in
+        checked,
     )
-    con.unregister("checked_posts")
 
 
 HISTORY_COLUMNS = ("post_id", "observed_at", *COUNT_COLUMNS)
