@@ -10,9 +10,7 @@ from __future__ import annotations
 import errno
 import os
 
-import pyarrow as pa
-
-from analytics.store import REJECTED_VALUE_ERRORS, DatabaseBusy
+from analytics.store import DatabaseBusy, is_rejected_value
 
 MAX_ERROR_CHARS = 500
 
@@ -27,16 +25,10 @@ class StorageFailed(Exception):
         self.outcomes = outcomes
 
 
-_BATCH_ERRORS = (
-    *REJECTED_VALUE_ERRORS,
-    pa.ArrowException,
-    ValueError,
-    TypeError,
-)
-
-
 def is_storage_failure(exc: BaseException) -> bool:
-    return not isinstance(exc, _BATCH_ERRORS) or isinstance(exc, OSError)
+    if isinstance(exc, OSError):
+        return True
+    return not (isinstance(exc, ValueError | TypeError) or is_rejected_value(exc))
 
 
 def describe_failure(exc: BaseException) -> str:

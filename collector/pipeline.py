@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from analytics.core.models import Mention, Post, ScoredPost
-from analytics.sentiment import score_text, scored_text
 from collector.matching import Matcher
 from collector.text import content_hash
 
@@ -17,11 +16,17 @@ class Processed:
     off_topic: int  # posts that mention nothing watched (not stored)
 
 
-def process_posts(posts: Iterable[Post], matcher: Matcher, *, show: str | None) -> Processed:
+def process_posts(posts: Sequence[Post], matcher: Matcher, *, show: str | None) -> Processed:
     """Keep posts that mention a watched entity, with their mentions and sentiment.
 
     A post seen twice in one batch (feeds repeat entries) is kept once.
     """
+    if not posts:
+        return Processed([], 0)
+    # The scorer (lexicons, rule patterns: ~0.1 s) loads with the first post, so a poll of
+    # unchanged feeds never loads it.
+    from analytics.sentiment import score_text, scored_text
+
     relevant: list[ScoredPost] = []
     seen: set[str] = set()
     off_topic = 0

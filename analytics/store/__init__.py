@@ -15,6 +15,7 @@ from analytics.store.connection import (
     QueryError,
     StorageIOError,
     connect,
+    is_rejected_value,
     retry_on_lock,
     run_query,
     run_query_arrow,
@@ -22,8 +23,8 @@ from analytics.store.connection import (
 )
 from analytics.store.state import load_states
 from analytics.store.write import (
-    mentions_table,
-    posts_table,
+    mention_columns,
+    post_columns,
     prepare_database,
     store_batches,
     upsert_states,
@@ -40,9 +41,10 @@ __all__ = [
     "REJECTED_VALUE_ERRORS",
     "StorageIOError",
     "connect",
+    "is_rejected_value",
     "load_states",
-    "mentions_table",
-    "posts_table",
+    "mention_columns",
+    "post_columns",
     "prepare_database",
     "retry_on_lock",
     "run_query",

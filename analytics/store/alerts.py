@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import duckdb
-import pyarrow as pa
+
+from analytics.store.rows import Columns
 
 
 class AlertRow(Protocol):
@@ -50,8 +51,21 @@ class LinkRow(Protocol):
 
 A = TypeVar("A", bound=AlertRow)
 
-_TIME = pa.timestamp("us", tz="UTC")
-_LINKS = pa.list_(pa.struct([("title", pa.string()), ("url", pa.string())]))
+_ALERT_ROWS = Columns(
+    {
+        "alert_id": "VARCHAR",
+        "kind": "VARCHAR",
+        "entity_id": "VARCHAR",
+        "source_name": "VARCHAR",
+        "happened_at": "TIMESTAMPTZ",
+        "detected_at": "TIMESTAMPTZ",
+        "title": "VARCHAR",
+        "message": "VARCHAR",
+        "entity_ids": "VARCHAR[]",
+        "bucket": "VARCHAR",
+        "links": "STRUCT(title VARCHAR, url VARCHAR)[]",
+    }
+)
 
 
 def record_new(
@@ -61,9 +75,10 @@ def record_new(
     new = _unseen(con, alerts)
     if not new:
         return []
-    con.register("incoming_alerts", _alerts_table(new, now or datetime.now(UTC)))
-    con.execute("INSERT INTO alerts BY NAME SELECT * FROM incoming_alerts")
-    con.unregister("incoming_alerts")
+    con.execute(
+        f"INSERT INTO alerts BY NAME {_ALERT_ROWS.select}",
+        _alert_columns(new, now or datetime.now(UTC)),
+    )
     return new
 
 
@@ -80,25 +95,20 @@ def _unseen(con: duckdb.DuckDBPyConnection, alerts: Sequence[A]) -> list[A]:
     return [a for a in unique if a.alert_id not in known]
 
 
-def _alerts_table(alerts: Sequence[AlertRow], detected: datetime) -> pa.Table:
-    return pa.table(
+def _alert_columns(alerts: Sequence[AlertRow], detected: datetime) -> dict[str, Sequence[Any]]:
+    return _ALERT_ROWS.params(
         {
-            "alert_id": pa.array([a.alert_id for a in alerts], pa.string()),
-            "kind": pa.array([a.kind for a in alerts], pa.string()),
-            "entity_id": pa.array([a.entity_id for a in alerts], pa.string()),
-            "source_name": pa.array([a.source_name for a in alerts], pa.string()),
-            "happened_at": pa.array([a.happened_at for a in alerts], _TIME),
-            "detected_at": pa.array([detected] * len(alerts), _TIME),
-            "title": pa.array([a.title for a in alerts], pa.string()),
-            "message": pa.array([a.message for a in alerts], pa.string()),
-            "entity_ids": pa.array(
-                [list(a.entity_ids) or None for a in alerts], pa.list_(pa.string())
-            ),
-            "bucket": pa.array([a.bucket for a in alerts], pa.string()),
-            "links": pa.array(
-                [[{"title": k.title, "url": k.url} for k in a.links] or None for a in alerts],
-                _LINKS,
-            ),
+            "alert_id": [a.alert_id for a in alerts],
+            "kind": [a.kind for a in alerts],
+            "entity_id": [a.entity_id for a in alerts],
+            "source_name": [a.source_name for a in alerts],
+            "happened_at": [a.happened_at for a in alerts],
+            "detected_at": [detected] * len(alerts),
+            "title": [a.title for a in alerts],
+            "message": [a.message for a in alerts],
+            "entity_ids": [list(a.entity_ids) or None for a in alerts],
+            "bucket": [a.bucket for a in alerts],
+            "links": [[{"title": k.title, "url": k.url} for k in a.links] or None for a in alerts],
         }
     )
 

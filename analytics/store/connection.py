@@ -13,12 +13,14 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import duckdb
-import pyarrow as pa
 
 from analytics.store.damage import raise_if_damage, refuse_truncated
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 T = TypeVar("T")
 
@@ -28,12 +30,14 @@ Connection = duckdb.DuckDBPyConnection
 QueryError = duckdb.Error
 # The file could not be read or written (a full or failing disk), as the driver reports it.
 StorageIOError = duckdb.IOException
-# The database refused a value of the batch itself (not the storage's fault).
+# The database refused a value of the batch itself (not the storage's fault). Rows go in
+# as list parameters, so a Python value of a type the driver does not know is one of them.
 REJECTED_VALUE_ERRORS: tuple[type[Exception], ...] = (
     duckdb.ConstraintException,
     duckdb.ConversionException,
     duckdb.OutOfRangeException,
     duckdb.TypeMismatchException,
+    duckdb.NotImplementedException,
 )
 
 # Files are written in a storage format the released duckdb CLI (1.4 LTS and 1.5) reads;
@@ -45,6 +49,15 @@ DEFAULT_LOCK_TIMEOUT = 60.0
 # transactions storing the same new row at once would both insert it (other processes are
 # kept out by DuckDB's file lock).
 WRITE_LOCK = threading.RLock()
+
+
+def is_rejected_value(exc: BaseException) -> bool:
+    """The database refused a value of the batch itself, not the storage's fault."""
+    if isinstance(exc, REJECTED_VALUE_ERRORS):
+        return True
+    # A string that is not valid Unicode (a lone surrogate) fails as a parameter; the class
+    # is a general one, so the message decides.
+    return isinstance(exc, duckdb.InvalidInputException) and "Python Conversion Failure" in str(exc)
 
 
 class DatabaseBusy(Exception):
@@ -164,6 +177,8 @@ def run_query_arrow(
     path: Path | str, sql: str, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT
 ) -> pa.Table:
     """:func:`run_query` as one Arrow table, column types kept (for writing files)."""
+    import pyarrow as pa  # only exports need it: the collector never loads it
+
     with connect(path, read_only=True, lock_timeout=lock_timeout, sandboxed=True) as con:
         relation = con.sql(sql)  # None for a statement that returns no rows
         return pa.table({}) if relation is None else relation.to_arrow_table()

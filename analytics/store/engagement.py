@@ -16,7 +16,6 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from analytics.core.models import RefreshResult, RefreshTarget, ScoredPost
 from analytics.store.connection import (
@@ -25,9 +24,14 @@ from analytics.store.connection import (
     connect,
     transaction,
 )
+from analytics.store.rows import Columns
 
 COUNT_COLUMNS = ("likes", "shares", "replies", "score", "views")
-_TIME = pa.timestamp("us", tz="UTC")
+_REF_ROWS = Columns({"post_id": "VARCHAR", "ref": "VARCHAR"})
+_COUNT_ROWS = Columns({"post_id": "VARCHAR"} | {name: "BIGINT" for name in COUNT_COLUMNS})
+_CHECKED_ROWS = Columns(
+    {"post_id": "VARCHAR", "checked_at": "TIMESTAMPTZ", "gone_at": "TIMESTAMPTZ"}
+)
 
 
 def record_engagement(
@@ -37,19 +41,15 @@ def record_engagement(
     those whose counts are new or changed (inside the caller's transaction)."""
     refs = [(s.post.post_id, s.post.ref) for s in scored if s.post.ref]
     if refs:
-        con.register(
-            "incoming_refs",
-            pa.table({"post_id": [p for p, _ in refs], "ref": [r for _, r in refs]}),
-        )
         con.execute(
-            """
+            f"""
             INSERT INTO engagement_refresh (post_id, ref)
-            SELECT DISTINCT ON (post_id) post_id, ref FROM incoming_refs i
+            SELECT DISTINCT ON (post_id) post_id, ref FROM ({_REF_ROWS.select}) i
             -- One row per post (the table has no unique index): a known post keeps its row.
             WHERE NOT EXISTS (SELECT 1 FROM engagement_refresh r WHERE r.post_id = i.post_id)
-            """
+            """,  # noqa: S608 - only fixed column names and types go in
+            _REF_ROWS.params({"post_id": [p for p, _ in refs], "ref": [r for _, r in refs]}),
         )
-        con.unregister("incoming_refs")
     _record_history(con, [s.post.post_id for s in scored], observed_at)
 
 
@@ -60,10 +60,9 @@ def _record_history(
     history row (or that has none yet and has a count); returns how many were added."""
     if not post_ids:
         return 0
-    con.register("history_ids", pa.table({"post_id": pa.array(post_ids, pa.string())}))
-    try:
-        row = con.execute(
-            """
+    row = con.execute(
+        """
+            WITH history_ids AS (SELECT unnest($post_ids::VARCHAR[]) AS post_id)
             INSERT INTO engagement_history
             SELECT p.post_id, $observed_at, p.likes, p.shares, p.replies, p.score, p.views
             FROM posts p
@@ -85,11 +84,9 @@ def _record_history(
               -- One row per post and moment (the table has no unique index): a moment
               -- already recorded keeps its row.
               AND h.recorded_now IS NOT TRUE
-            """,
-            {"observed_at": observed_at},
-        ).fetchone()
-    finally:
-        con.unregister("history_ids")
+        """,
+        {"post_ids": list(post_ids), "observed_at": observed_at},
+    ).fetchone()
     return int(row[0]) if row else 0
 
 
@@ -141,57 +138,50 @@ def save_refresh(
     # Writers within the process take turns (no unique index keeps one row per post).
     with WRITE_LOCK, connect(path, lock_timeout=lock_timeout) as con, transaction(con):
         if counts:
-            table = pa.table(
-                {"post_id": pa.array([c.post_id for c in counts], pa.string())}
-                | {
-                    name: pa.array([getattr(c, name) for c in counts], pa.int64())
-                    for name in COUNT_COLUMNS
-                }
-            )
-            con.register("refreshed_counts", table)
             con.execute(
-                """
+                f"""
                 UPDATE posts SET
                     likes = coalesce(c.likes, posts.likes),
                     shares = coalesce(c.shares, posts.shares),
                     replies = coalesce(c.replies, posts.replies),
                     score = coalesce(c.score, posts.score),
                     views = coalesce(c.views, posts.views)
-                FROM (SELECT DISTINCT ON (post_id) * FROM refreshed_counts) c
+                FROM (SELECT DISTINCT ON (post_id) * FROM ({_COUNT_ROWS.select})) c
                 WHERE posts.post_id = c.post_id
-                """
+                """,  # noqa: S608 - only fixed column names and types go in
+                _COUNT_ROWS.params(_COUNT_ROWS.of(counts)),
             )
-            con.unregister("refreshed_counts")
         if asked:
             _mark(con, asked, set(gone), observed_at)
         return _record_history(con, [c.post_id for c in counts], observed_at)
 
 
 def _mark(con: duckdb.DuckDBPyConnection, asked: list[str], gone: set[str], at: datetime) -> None:
-    table = pa.table(
+    checked = _CHECKED_ROWS.params(
         {
-            "post_id": pa.array(asked, pa.string()),
-            "checked_at": pa.array([at] * len(asked), _TIME),
-            "gone_at": pa.array([at if p in gone else None for p in asked], _TIME),
+            "post_id": asked,
+            "checked_at": [at] * len(asked),
+            "gone_at": [at if p in gone else None for p in asked],
         }
     )
-    con.register("checked_posts", table)
     # One row per post (no unique index): a known post's row is updated, a new one added.
     con.execute(
-        """
+        f"""
         UPDATE engagement_refresh SET checked_at = c.checked_at, gone_at = c.gone_at
-        FROM (SELECT DISTINCT ON (post_id) * FROM checked_posts) c
+        FROM (SELECT DISTINCT ON (post_id) * FROM ({_CHECKED_ROWS.select})) c
         WHERE engagement_refresh.post_id = c.post_id
-        """
+        """,  # noqa: S608 - only fixed column names and types go in
+        checked,
     )
     con.execute(
-        """
+        f"""
         INSERT INTO engagement_refresh (post_id, checked_at, gone_at)
-        SELECT DISTINCT ON (post_id) post_id, checked_at, gone_at FROM checked_posts c
+        SELECT DISTINCT ON (post_id) post_id, checked_at, gone_at
+        FROM ({_CHECKED_ROWS.select}) c
         WHERE NOT EXISTS (SELECT 1 FROM engagement_refresh r WHERE r.post_id = c.post_id)
-        """
+        """,  # noqa: S608 - only fixed column names and types go in
+        checked,
     )
-    con.unregister("checked_posts")
 
 
 HISTORY_COLUMNS = ("post_id", "observed_at", *COUNT_COLUMNS)

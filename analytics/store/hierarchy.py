@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import duckdb
-import pyarrow as pa
 
 from analytics.core.models import Entity
 
@@ -19,20 +18,12 @@ from analytics.core.models import Entity
 def sync_entity_shows(con: duckdb.DuckDBPyConnection, entities: Sequence[Entity]) -> None:
     """Bring ``entity_shows`` in line with ``entities`` (inside the caller's transaction)."""
     pairs = [(e.entity_id, show) for e in entities for show in e.member_of()]
-    listed = pa.table(
-        {"entity_id": [e.entity_id for e in entities]}, pa.schema([("entity_id", pa.string())])
+    con.execute(
+        "DELETE FROM entity_shows WHERE entity_id IN (SELECT unnest($listed::VARCHAR[]))",
+        {"listed": [e.entity_id for e in entities]},
     )
-    incoming = pa.table(
-        {"entity_id": [p[0] for p in pairs], "show_id": [p[1] for p in pairs]},
-        pa.schema([("entity_id", pa.string()), ("show_id", pa.string())]),
+    con.execute(
+        "INSERT INTO entity_shows SELECT DISTINCT "
+        "unnest($entity_ids::VARCHAR[]) AS entity_id, unnest($show_ids::VARCHAR[]) AS show_id",
+        {"entity_ids": [p[0] for p in pairs], "show_ids": [p[1] for p in pairs]},
     )
-    con.register("listed_entities", listed)
-    con.register("incoming_entity_shows", incoming)
-    try:
-        con.execute(
-            "DELETE FROM entity_shows WHERE entity_id IN (SELECT entity_id FROM listed_entities)"
-        )
-        con.execute("INSERT INTO entity_shows SELECT DISTINCT * FROM incoming_entity_shows")
-    finally:
-        con.unregister("incoming_entity_shows")
-        con.unregister("listed_entities")

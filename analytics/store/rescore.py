@@ -2,7 +2,7 @@
 
 Posts whose ``sentiment_version`` differs from the scorer's version are read in ``post_id``
 order, rescored by the scorer the caller passes (the store does not know how to score), and
-written back in batches: one transaction per batch through a registered Arrow table, so an
+written back in batches: one transaction per batch (the scores as list parameters), so an
 interrupted rescore keeps what it finished and a rerun picks up the rest.
 """
 
@@ -10,23 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-
-import pyarrow as pa
+from typing import Any
 
 from analytics.core.models import Sentiment
 from analytics.store.connection import DEFAULT_LOCK_TIMEOUT, connect, transaction
+from analytics.store.rows import Columns
 
 # Scores (title, body) pairs, in order, as ingest would.
 Scorer = Callable[[list[tuple[str | None, str]]], Sequence[Sentiment]]
 
-_SCORES = pa.schema(
-    [
-        ("post_id", pa.string()),
-        ("vader_compound", pa.float64()),
-        ("sentiment", pa.float64()),
-        ("sentiment_label", pa.string()),
-        ("sentiment_version", pa.string()),
-    ]
+_SCORE_ROWS = Columns(
+    {
+        "post_id": "VARCHAR",
+        "vader_compound": "DOUBLE",
+        "sentiment": "DOUBLE",
+        "sentiment_label": "VARCHAR",
+        "sentiment_version": "VARCHAR",
+    }
 )
 
 
@@ -67,18 +67,17 @@ def rescore(
             break  # fewer stale posts than counted: some were deleted meanwhile
         scores = _scores(batch, score, version)
         with connect(path, lock_timeout=lock_timeout) as con, transaction(con):
-            con.register("incoming_scores", scores)
             con.execute(
-                """
+                f"""
                 UPDATE posts SET vader_compound = i.vader_compound,
                                  sentiment = i.sentiment,
                                  sentiment_label = i.sentiment_label,
                                  sentiment_version = i.sentiment_version
-                FROM incoming_scores i
+                FROM ({_SCORE_ROWS.select}) i
                 WHERE posts.post_id = i.post_id
-                """
+                """,  # noqa: S608 - only fixed column names and types go in
+                scores,
             )
-            con.unregister("incoming_scores")
         done += len(batch)
         after = batch[-1][0]
         if progress is not None:
@@ -86,18 +85,19 @@ def rescore(
     return done
 
 
-def _scores(batch: list[tuple[str, str | None, str]], score: Scorer, version: str) -> pa.Table:
+def _scores(
+    batch: list[tuple[str, str | None, str]], score: Scorer, version: str
+) -> dict[str, Sequence[Any]]:
     results = score([(title, text) for _, title, text in batch])
     if len(results) != len(batch) or any(r.version != version for r in results):
         # Stored under another version, these posts would be rescored on every run.
         raise ValueError(f"the scorer did not return one {version} score per post")
-    return pa.table(
+    return _SCORE_ROWS.params(
         {
             "post_id": [post_id for post_id, _, _ in batch],
             "vader_compound": [r.vader_compound for r in results],
             "sentiment": [r.sentiment for r in results],
             "sentiment_label": [r.label for r in results],
             "sentiment_version": [r.version for r in results],
-        },
-        schema=_SCORES,
+        }
     )

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
-import pyarrow as pa
 
 from analytics.core.post_ids import UNQUALIFIED_BEFORE, upgrade_stored_id
 from analytics.store.stories import CREATE_STORY_KEYS, GROUPED_STORY_KEYS, backfill_stories
@@ -166,29 +165,25 @@ def _qualify_feed_ids(con: duckdb.DuckDBPyConnection) -> None:
     changed = [(old, new) for old, new in pairs if new != old]
     if not changed:
         return
-    con.register(
-        "post_id_changes",
-        pa.table({"old_id": [o for o, _ in changed], "new_id": [n for _, n in changed]}),
+    con.execute(
+        """
+        CREATE TEMP TABLE post_id_map AS
+        SELECT old_id, new_id
+        FROM (SELECT unnest($old_ids::VARCHAR[]) AS old_id,
+                     unnest($new_ids::VARCHAR[]) AS new_id) c
+        WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.post_id = c.new_id)
+        QUALIFY row_number() OVER (PARTITION BY new_id ORDER BY old_id) = 1
+        """,
+        {"old_ids": [o for o, _ in changed], "new_ids": [n for _, n in changed]},
     )
-    try:
-        con.execute(
-            """
-            CREATE TEMP TABLE post_id_map AS
-            SELECT old_id, new_id FROM post_id_changes c
-            WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.post_id = c.new_id)
-            QUALIFY row_number() OVER (PARTITION BY new_id ORDER BY old_id) = 1
-            """
-        )
-        con.execute(
-            "UPDATE mentions SET post_id = m.new_id FROM post_id_map m "
-            "WHERE mentions.post_id = m.old_id"
-        )
-        con.execute(
-            "UPDATE posts SET post_id = m.new_id FROM post_id_map m WHERE posts.post_id = m.old_id"
-        )
-        con.execute("DROP TABLE post_id_map")
-    finally:
-        con.unregister("post_id_changes")
+    con.execute(
+        "UPDATE mentions SET post_id = m.new_id FROM post_id_map m "
+        "WHERE mentions.post_id = m.old_id"
+    )
+    con.execute(
+        "UPDATE posts SET post_id = m.new_id FROM post_id_map m WHERE posts.post_id = m.old_id"
+    )
+    con.execute("DROP TABLE post_id_map")
 
 
 _ENGAGEMENT = (

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import duckdb
-import pyarrow as pa
 
 from analytics.core.models import Post
 from analytics.core.stories import (
@@ -32,6 +31,7 @@ from analytics.core.stories import (
     similarities,
     story_keys,
 )
+from analytics.store.rows import Columns
 
 # Texts written from one template (a bot's "new chapter posted" notices) share bands across
 # many stories; only the latest few per band are compared, so a lookup's cost is bounded.
@@ -212,32 +212,33 @@ def _near_match(known: _Known, own: StoryKeys, day: date) -> str | None:
 def _stored_post_ids(con: duckdb.DuckDBPyConnection, post_ids: list[str]) -> set[str]:
     if not post_ids:
         return set()
-    con.register("linking_ids", pa.table({"post_id": pa.array(post_ids, pa.string())}))
-    try:
-        rows = con.execute(
-            "SELECT p.post_id FROM posts p JOIN linking_ids i ON p.post_id = i.post_id"
-        ).fetchall()
-    finally:
-        con.unregister("linking_ids")
+    rows = con.execute(
+        "SELECT p.post_id FROM posts p "
+        "JOIN (SELECT unnest($post_ids::VARCHAR[]) AS post_id) i ON p.post_id = i.post_id",
+        {"post_ids": post_ids},
+    ).fetchall()
     return {row[0] for row in rows}
 
 
 # The stored keys a lookup matches, with the story, post and UTC day each leads to: the
 # latest few posts per band key, every match of a url or title key.
-_LOOKUP = """
+_LINKING = Columns({"key": "BIGINT", "band": "BOOLEAN"})
+_LOOKUP = f"""
     SELECT l.key, l.band, p.story_id, p.post_id,
            CAST(timezone('UTC', p.created_at) AS DATE) AS day
     FROM (SELECT post_id, unnest(keys) AS key FROM story_keys) s
-    JOIN linking_keys l ON s.key = l.key
+    JOIN ({_LINKING.select}) l ON s.key = l.key
     JOIN posts p ON p.post_id = s.post_id
     QUALIFY NOT l.band OR row_number() OVER (
-        PARTITION BY l.key ORDER BY CAST(timezone('UTC', p.created_at) AS DATE) DESC) <= ?
-"""
-_LOOKUP_PER_KEY_ROWS = """
+        PARTITION BY l.key ORDER BY CAST(timezone('UTC', p.created_at) AS DATE) DESC
+    ) <= $candidates
+"""  # noqa: S608 - only fixed column names and types go in
+_LOOKUP_PER_KEY_ROWS = f"""
     SELECT s.key, l.band, s.story_id, s.post_id, s.day
-    FROM story_keys s JOIN linking_keys l ON s.key = l.key
-    QUALIFY NOT l.band OR row_number() OVER (PARTITION BY s.key ORDER BY s.day DESC) <= ?
-"""
+    FROM story_keys s JOIN ({_LINKING.select}) l ON s.key = l.key
+    QUALIFY NOT l.band
+        OR row_number() OVER (PARTITION BY s.key ORDER BY s.day DESC) <= $candidates
+"""  # noqa: S608 - only fixed column names and types go in
 
 
 def _stored_keys(
@@ -249,19 +250,13 @@ def _stored_keys(
     known = _Known()
     if not exact and not bands:
         return known
-    lookup = pa.table(
-        {
-            "key": pa.array([*exact, *bands], pa.int64()),
-            "band": pa.array([False] * len(exact) + [True] * len(bands), pa.bool_()),
-        }
-    )
-    con.register("linking_keys", lookup)
-    try:
-        rows = con.execute(
-            _LOOKUP_PER_KEY_ROWS if per_key_rows else _LOOKUP, [MAX_BAND_CANDIDATES]
-        ).fetchall()
-    finally:
-        con.unregister("linking_keys")
+    rows = con.execute(
+        _LOOKUP_PER_KEY_ROWS if per_key_rows else _LOOKUP,
+        _LINKING.params(
+            {"key": [*exact, *bands], "band": [False] * len(exact) + [True] * len(bands)}
+        )
+        | {"candidates": MAX_BAND_CANDIDATES},
+    ).fetchall()
     for key, band, story, post_id, day in rows:
         if band:
             known.bands[key].append((story, post_id, day, None))
@@ -275,14 +270,16 @@ def _stored_texts(con: duckdb.DuckDBPyConnection, known: _Known) -> dict[str, st
     wanted = {post for entries in known.bands.values() for _s, post, _d, _g in entries}
     if not wanted:
         return {}
-    con.register("linking_ids", pa.table({"post_id": pa.array(sorted(wanted), pa.string())}))
-    try:
-        rows = con.execute(
-            "SELECT p.post_id, p.text FROM posts p JOIN linking_ids i ON p.post_id = i.post_id"
-        ).fetchall()
-    finally:
-        con.unregister("linking_ids")
+    rows = con.execute(
+        "SELECT p.post_id, p.text FROM posts p "
+        "JOIN (SELECT unnest($post_ids::VARCHAR[]) AS post_id) i ON p.post_id = i.post_id",
+        {"post_ids": sorted(wanted)},
+    ).fetchall()
     return dict(rows)
+
+
+_GROUPED_KEYS = Columns({"post_id": "VARCHAR", "keys": "BIGINT[]"})
+_KEY_ROWS = Columns({"key": "BIGINT", "story_id": "VARCHAR", "post_id": "VARCHAR", "day": "DATE"})
 
 
 def _insert_keys(
@@ -300,36 +297,18 @@ def _insert_keys(
     grouped: dict[str, list[int]] = defaultdict(list)
     for key, _story, post_id, _day in rows:
         grouped[post_id].append(key)
-    table = pa.table(
-        {
-            "post_id": pa.array(list(grouped), pa.string()),
-            "keys": pa.array(list(grouped.values()), pa.list_(pa.int64())),
-        }
+    con.execute(
+        f"INSERT INTO story_keys BY NAME {_GROUPED_KEYS.select}",
+        _GROUPED_KEYS.params({"post_id": list(grouped), "keys": list(grouped.values())}),
     )
-    con.register("incoming_story_keys", table)
-    try:
-        con.execute("INSERT INTO story_keys BY NAME SELECT * FROM incoming_story_keys")
-    finally:
-        con.unregister("incoming_story_keys")
 
 
 def _insert_key_rows(
     con: duckdb.DuckDBPyConnection, rows: list[tuple[int, str, str, date]]
 ) -> None:
     """Schema version 14's layout: a row per key."""
-    table = pa.table(
-        {
-            "key": pa.array([r[0] for r in rows], pa.int64()),
-            "story_id": pa.array([r[1] for r in rows], pa.string()),
-            "post_id": pa.array([r[2] for r in rows], pa.string()),
-            "day": pa.array([r[3] for r in rows], pa.date32()),
-        }
-    )
-    con.register("incoming_story_keys", table)
-    try:
-        con.execute("INSERT INTO story_keys BY NAME SELECT * FROM incoming_story_keys")
-    finally:
-        con.unregister("incoming_story_keys")
+    columns = dict(zip(_KEY_ROWS.names, map(list, zip(*rows, strict=True)), strict=True))
+    con.execute(f"INSERT INTO story_keys BY NAME {_KEY_ROWS.select}", _KEY_ROWS.params(columns))
 
 
 # Existing files: link the posts stored before story keys existed, oldest first, in chunks
@@ -370,14 +349,9 @@ def _apply(con: duckdb.DuckDBPyConnection, story_of: dict[str, str]) -> None:
     changed = {post: story for post, story in story_of.items() if post != story}
     if not changed:
         return
-    con.register(
-        "story_changes",
-        pa.table({"post_id": list(changed), "story_id": list(changed.values())}),
+    con.execute(
+        "UPDATE posts SET story_id = c.story_id FROM (SELECT unnest($post_ids::VARCHAR[]) "
+        "AS post_id, unnest($story_ids::VARCHAR[]) AS story_id) c "
+        "WHERE posts.post_id = c.post_id",
+        {"post_ids": list(changed), "story_ids": list(changed.values())},
     )
-    try:
-        con.execute(
-            "UPDATE posts SET story_id = c.story_id FROM story_changes c "
-            "WHERE posts.post_id = c.post_id"
-        )
-    finally:
-        con.unregister("story_changes")

@@ -17,7 +17,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-import feedparser
 from pydantic import field_validator
 
 from analytics.core.models import Post, SourceState
@@ -132,6 +131,8 @@ def read_feed(
     content: bytes, *, headers: Mapping[str, str] | None, channel: str
 ) -> tuple[list[Any], str | None]:
     """feedparser's entries and the feed's declared language; SourceError if not a feed."""
+    import feedparser  # loaded with the first changed feed: an unchanged poll needs none
+
     response_headers = {k.lower(): v for k, v in (headers or {}).items()}
     response_headers.setdefault("content-location", channel)
     parsed = feedparser.parse(content, response_headers=response_headers)

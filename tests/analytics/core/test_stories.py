@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import random
+import struct
+
 import pytest
 
-from analytics.core.stories import canonical_url, packed_signature, similarities, story_title
+from analytics.core.stories import (
+    NUM_PERM,
+    canonical_url,
+    packed_signature,
+    similarities,
+    story_title,
+)
 
 
 @pytest.mark.parametrize(
@@ -66,3 +75,29 @@ def test_texts_need_length_to_be_compared() -> None:
     long = " ".join(f"word{i}" for i in range(40))
     copy = packed_signature(long + " (Reuters)")
     assert similarities(packed_signature(long), [copy])[0] >= 0.8
+
+
+def test_similarity_is_the_share_of_equal_lanes() -> None:
+    """The lane-by-lane comparison on one integer agrees with comparing unpacked values,
+    including lanes that differ only in their top or bottom bit."""
+    rng = random.Random(5)
+    unpack = struct.Struct(f"<{NUM_PERM}I").unpack
+    edges = (0, 1, 1 << 31, 0xFFFFFFFF)
+
+    def lane() -> int:
+        return rng.choice(edges) if rng.random() < 0.3 else rng.getrandbits(32)
+
+    for _ in range(500):
+        own = [lane() for _ in range(NUM_PERM)]
+        others = []
+        for _ in range(rng.randint(1, 4)):
+            other = list(own)
+            for index in rng.sample(range(NUM_PERM), rng.randint(0, NUM_PERM)):
+                other[index] ^= 1 << rng.choice((0, 31, rng.randrange(32)))
+            others.append(struct.pack(f"<{NUM_PERM}I", *other))
+        packed = struct.pack(f"<{NUM_PERM}I", *own)
+        expected = [
+            sum(a == b for a, b in zip(unpack(packed), unpack(o), strict=True)) / NUM_PERM
+            for o in others
+        ]
+        assert similarities(packed, others) == expected

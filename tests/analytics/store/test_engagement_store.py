@@ -9,7 +9,7 @@ from pathlib import Path
 
 from analytics.store import connect, prepare_database, run_query
 from analytics.store.schema import migrate
-from analytics.store.write import posts_table
+from analytics.store.write import INSERT_POSTS_SQL, post_columns
 from tests.analytics.store.test_store import ENTITIES, NOW, scored
 
 
@@ -21,9 +21,7 @@ def test_an_upgraded_file_starts_each_history_with_the_counts_it_had(tmp_path: P
     collected = NOW - timedelta(minutes=5)
     with connect(db) as con:
         migrate(con, upto=10)  # a file of the version before the engagement tables
-        con.register("old_posts", posts_table(posts, collected))
-        con.execute("INSERT INTO posts BY NAME SELECT * FROM old_posts")
-        con.unregister("old_posts")
+        con.execute(INSERT_POSTS_SQL, post_columns(posts, collected))
     prepare_database(db, ENTITIES)
     _, rows = run_query(
         db, "SELECT post_id, observed_at, likes, shares, views FROM engagement_history ORDER BY 1"
