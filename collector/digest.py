@@ -116,8 +116,8 @@ class Digest:
             await asyncio.sleep(wait)
             wait = min(wait * 2, settings.max_retry_wait.total_seconds())
         sent = refused is not None
-        if sent and refused:
-            error = "refused by the server: " + ", ".join(refused)
+        if sent:  # the failures before it are logged; the outcome is what counts
+            error = "refused by the server: " + ", ".join(refused) if refused else None
         record = DeliveryRecord(
             digest_id=_digest_id(trigger, settings.schedule, period, now),
             trigger=trigger,
