@@ -169,7 +169,8 @@ def _charts(images: Mapping[str, Image]) -> str:
 
 
 def _post(post: SpikePost) -> str:
-    text = clip(f"{post.title} — {post.snippet}" if post.title else post.snippet)
+    same = not post.title or str(post.snippet or "").startswith(post.title)
+    text = clip(post.snippet if same else f"{post.title} — {post.snippet}")
     url = web_url(post.url)
     quoted = escape(text) or '<span class="muted">(no text)</span>'
     link = f' <a href="{escape(url, quote=True)}" rel="noopener noreferrer">open</a>' if url else ""

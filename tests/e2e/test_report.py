@@ -7,6 +7,7 @@ import base64
 import io
 import os
 import re
+import shutil
 import subprocess
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -22,6 +23,7 @@ from tests.conftest import REPO
 from tests.e2e.test_cli import FANPULSE
 
 CONFIG = REPO / "config" / "fanpulse.toml"
+ARTIFACTS = REPO / "tests" / "artifacts" / "screenshots"
 END = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 # The demo's synthetic trailer spikes on this day (twelve days before the end).
 SPIKE_DAY = "2026-11-08"
@@ -197,3 +199,29 @@ def test_clear_errors(database: Path, tmp_path: Path) -> None:
     assert missing.returncode == 2
     assert "does not exist yet" in missing.stderr
     assert not (tmp_path / "x.html").exists() and not (tmp_path / "y.html").exists()
+
+
+def test_a_browser_opening_it_requests_nothing_else(brief: str, tmp_path: Path) -> None:
+    """Chromium opens the file: the page is its only request, and its images all draw."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.skip("chromium is not installed")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page_file = tmp_path / "brief.html"
+    page_file.write_text(brief, encoding="utf-8")
+    requested: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.on("request", lambda request: requested.append(request.url))
+            page.goto(page_file.as_uri(), wait_until="load")
+            drawn = page.evaluate(
+                "() => [...document.images].map(i => i.complete && i.naturalWidth > 0)"
+            )
+            page.screenshot(path=str(ARTIFACTS / "brief.png"), full_page=True)
+        finally:
+            browser.close()
+    assert drawn == [True, True, True]
+    assert [url for url in requested if not url.startswith("data:")] == [page_file.as_uri()]
