@@ -71,7 +71,11 @@ class Daemon:
     ) -> None:
         self.config = config
         # The emailed brief, when configured; the app hands in what makes the brief.
-        self.digest = Digest(config, brief) if brief is not None and config.digest.enabled else None
+        self.digest = (
+            Digest(config, brief, lock_timeout=config.database.spool_after.total_seconds())
+            if brief is not None and config.digest.enabled
+            else None
+        )
         self.collector = Collector(config, fetcher, build_sources(config))
         self.scheduler = AsyncIOScheduler(
             timezone=UTC,
@@ -325,7 +329,7 @@ class Daemon:
                     stopping=lambda: self.stopping,
                 )
             except (DatabaseBusy, DatabaseMissing, StorageIOError) as exc:
-                log.error("digest not sent or not recorded: %s", exc)
+                log.error("digest not sent: its figures could not be read: %s", exc)
 
     async def _refresh_engagement(self) -> None:
         """Ask the platforms again for the counts of recent posts (see collector.engagement).

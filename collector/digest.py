@@ -22,8 +22,9 @@ from typing import Any, Protocol
 from analytics.core.config import AppConfig
 from analytics.core.filters import Filters
 from analytics.core.periods import Period
-from analytics.store import connect
+from analytics.store import DatabaseBusy, StorageIOError, connect
 from analytics.store.digests import DeliveryRecord, record_delivery
+from analytics.store.schema import migrate
 from collector.smtp import DeliveryFailed, MailContent, compose, send_once
 
 log = logging.getLogger(__name__)
@@ -46,9 +47,18 @@ def digest_period(days: int, now: datetime) -> Period:
 
 class Digest:
     def __init__(
-        self, config: AppConfig, brief: BriefSource, environ: Mapping[str, str] | None = None
+        self,
+        config: AppConfig,
+        brief: BriefSource,
+        environ: Mapping[str, str] | None = None,
+        lock_timeout: float | None = None,
     ) -> None:
+        """``lock_timeout``: how long recording the outcome waits for the file (default
+        ``database.lock_timeout``; the collector, which must not stall, passes less)."""
         self.config = config
+        self.lock_timeout = (
+            config.database.lock_timeout.total_seconds() if lock_timeout is None else lock_timeout
+        )
         self.settings = config.digest
         self.brief = brief
         self.environ = os.environ if environ is None else environ
@@ -74,7 +84,11 @@ class Digest:
         content = await asyncio.to_thread(self.brief.render, data)
         record = await self._deliver(content, trigger, period, now, stopping)
         async with lock or contextlib.nullcontext():
-            await asyncio.to_thread(self._record, record)
+            try:
+                await asyncio.to_thread(self._record, record)
+            except (DatabaseBusy, StorageIOError, OSError) as exc:
+                # Sent (or not) all the same: say so rather than lose the outcome silently.
+                log.error("digest outcome not recorded, so status cannot show it: %s", exc)
         return record
 
     def _password(self) -> str | None:
@@ -139,8 +153,8 @@ class Digest:
         return record
 
     def _record(self, record: DeliveryRecord) -> None:
-        database = self.config.database
-        with connect(database.path, lock_timeout=database.spool_after.total_seconds()) as con:
+        with connect(self.config.database_path, lock_timeout=self.lock_timeout) as con:
+            migrate(con)  # a file the collector has not upgraded yet gets the table first
             record_delivery(con, record)
 
 

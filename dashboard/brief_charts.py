@@ -7,6 +7,7 @@ a server or in the collector looks like the dashboard and loads nothing from any
 from __future__ import annotations
 
 import base64
+import math
 from dataclasses import dataclass
 
 import altair as alt
@@ -19,6 +20,7 @@ from dashboard.brief_data import BriefData
 WIDTH = 640  # px of the plotting area: half an A4 page wide at print resolution
 SCALE = 2  # pixels per CSS pixel, so the images stay sharp on a high-density screen
 MIN_SENTIMENT_POSTS = 5  # as on Overview: an average of fewer posts swings wildly
+MAX_DAY_TICKS = 14  # labels along a daily axis: more would overprint
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,11 +35,15 @@ class Image:
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
 
 
-def png(chart: alt.TopLevelMixin, width: int = WIDTH) -> bytes:
-    """``chart`` at a fixed width (a page has no container to fill) as PNG bytes."""
+def png(chart: alt.TopLevelMixin, width: int = WIDTH, days: int | None = None) -> bytes:
+    """``chart`` at a fixed width (a page has no container to fill) as PNG bytes; ``days``:
+    a daily time axis gets one tick per day (or every few days), never two on one day."""
     sized = chart.properties(
         width=width, autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
     )
+    if days is not None:
+        step = max(1, math.ceil(days / MAX_DAY_TICKS))
+        sized = sized.configure_axisX(tickCount={"interval": "day", "step": step})
     with alt.data_transformers.disable_max_rows():
         spec = sized.to_dict()
     return bytes(vl_convert.vegalite_to_png(spec, scale=SCALE))
@@ -51,6 +57,7 @@ def brief_images(data: BriefData) -> dict[str, Image]:
     marked = charts.events_frame(list(data.events), data.filters.start, data.filters.end)
     noun = "posts" if data.unit == "posts" else "stories"
     step = data.bucket
+    days = data.period.days if step == "day" else None
     images = {
         "volume": Image(
             f"{noun.capitalize()} per {step}, one line per series",
@@ -63,7 +70,8 @@ def brief_images(data: BriefData) -> dict[str, Image]:
                     bucket=step,
                     palette=palette,
                     events=marked,
-                )
+                ),
+                days=days,
             ),
         ),
         "sentiment": Image(
@@ -79,7 +87,8 @@ def brief_images(data: BriefData) -> dict[str, Image]:
                     events=marked,
                     value_format="+.2f",
                     zero_line=True,
-                )
+                ),
+                days=days,
             ),
         ),
     }
