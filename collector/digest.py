@@ -147,7 +147,7 @@ class Digest:
         where, label = f"{settings.host}:{settings.smtp_port}", period.label()
         count = len(settings.recipients)
         if sent:
-            log.info("digest of %s sent to %d recipients via %s", label, count, where)
+            log.info("digest of %s sent to %d recipient(s) via %s", label, count, where)
         else:
             log.error("digest of %s not delivered via %s: %s", label, where, error)
         return record

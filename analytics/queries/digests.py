@@ -68,9 +68,10 @@ def describe_digest(status: DigestStatus) -> str:
     """One line for people: delivered when and to how many, or why not."""
     period = f"{status.period_first:%Y-%m-%d} – {status.period_last:%Y-%m-%d}"
     if not status.failing:
+        count = len(status.recipients)
         line = (
             f"digest of {period} delivered {status.sent_at:%Y-%m-%d %H:%M} UTC to "
-            f"{len(status.recipients)} recipients"
+            f"{count} recipient{'' if count == 1 else 's'}"
         )
         return f"{line} (refused: {status.error})" if status.error else line
     before = (

@@ -55,7 +55,8 @@ def send(
         )
         raise typer.Exit(1)
     console.print(
-        f"digest of {period} sent to {len(record.recipients)} recipients via {where} "
+        f"digest of {period} sent to {len(record.recipients)} recipient"
+        f"{'' if len(record.recipients) == 1 else 's'} via {where} "
         f"({record.attempts} attempt{'s' if record.attempts > 1 else ''})"
         + (f"; {record.error}" if record.error else ""),
         highlight=False,

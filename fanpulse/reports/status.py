@@ -101,6 +101,8 @@ def _print_verdict(console: Console, report: StatusReport) -> None:
             f"[yellow]No source unhealthy yet; {len(retrying)} retrying after recent "
             "failures[/] (failing after 3 in a row)."
         )
+    elif not report.storage.failing and report.digest is not None and report.digest.failing:
+        console.print("All sources healthy, but [red]the latest digest was not delivered[/].")
     elif not report.storage.failing:
         console.print("[green]All sources healthy.[/]")
 

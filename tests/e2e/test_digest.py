@@ -149,6 +149,7 @@ def test_a_refused_connection_is_retried_then_recorded_and_shown_by_status(
     assert status.returncode == 1
     assert "NOT delivered after 3 attempts" in status.stdout
     assert "none delivered yet" in status.stdout
+    assert "the latest digest was not delivered" in status.stdout  # the verdict says why
     report = json.loads(fanpulse(config, "status", "--json").stdout)
     assert report["healthy"] is False
     assert report["digest"]["failing"] is True and report["digest"]["attempts"] == 3
