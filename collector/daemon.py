@@ -23,13 +23,15 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 
 from analytics.core.config import AppConfig
 from analytics.queries.health import stall_limit
-from analytics.store import DatabaseBusy, StorageIOError
+from analytics.store import DatabaseBusy, DatabaseMissing, StorageIOError
 from analytics.store.damage import DatabaseDamaged
 from analytics.store.snapshot import write_snapshot
 from collector.alerts import deliver, find_alerts
+from collector.digest import BriefSource, Digest
 from collector.engagement import EngagementRefresher
 from collector.failures import describe_failure
 from collector.http import Fetcher
@@ -64,8 +66,16 @@ Key = tuple[str, str]
 
 
 class Daemon:
-    def __init__(self, config: AppConfig, fetcher: Fetcher) -> None:
+    def __init__(
+        self, config: AppConfig, fetcher: Fetcher, brief: BriefSource | None = None
+    ) -> None:
         self.config = config
+        # The emailed brief, when configured; the app hands in what makes the brief.
+        self.digest = (
+            Digest(config, brief, lock_timeout=config.database.spool_after.total_seconds())
+            if brief is not None and config.digest.enabled
+            else None
+        )
         self.collector = Collector(config, fetcher, build_sources(config))
         self.scheduler = AsyncIOScheduler(
             timezone=UTC,
@@ -130,6 +140,8 @@ class Daemon:
                 next_run_time=now + min(FIRST_REFRESH_DELAY, refresh_every),
                 id="engagement",
             )
+        if self.digest is not None:
+            self.scheduler.add_job(self._send_digest, digest_trigger(self.config), id="digest")
         every = self.config.database.snapshot_every
         if every is not None:
             self.scheduler.add_job(
@@ -304,6 +316,21 @@ class Daemon:
             except DatabaseBusy as exc:
                 log.info("alert check postponed: %s", exc)
 
+    async def _send_digest(self) -> None:
+        """Email the brief of the last days; the outcome is kept in digest_deliveries."""
+        if self.stopping or self.digest is None:
+            return
+        with self._tracked():
+            try:
+                await self.digest.run(
+                    "scheduled",
+                    datetime.now(UTC),
+                    lock=self.collector.write_lock,
+                    stopping=lambda: self.stopping,
+                )
+            except (DatabaseBusy, DatabaseMissing, StorageIOError) as exc:
+                log.error("digest not sent: its figures could not be read: %s", exc)
+
     async def _refresh_engagement(self) -> None:
         """Ask the platforms again for the counts of recent posts (see collector.engagement).
 
@@ -408,17 +435,28 @@ class Daemon:
         self.scheduler.shutdown(wait=False)
 
 
+def digest_trigger(config: AppConfig) -> CronTrigger:
+    """The digest's clock: every day, or one weekday, at its UTC time."""
+    settings = config.digest
+    at = settings.send_time
+    day = settings.day[:3] if settings.schedule == "weekly" else "*"
+    return CronTrigger(day_of_week=day, hour=at.hour, minute=at.minute, timezone=UTC)
+
+
 def _seconds(delta: timedelta) -> str:
     return f"{delta.total_seconds():.0f}s"
 
 
-async def run_daemon(config: AppConfig, stop: asyncio.Event | None = None) -> None:
+async def run_daemon(
+    config: AppConfig, stop: asyncio.Event | None = None, brief: BriefSource | None = None
+) -> None:
+    """Collect until ``stop`` (or SIGTERM/SIGINT); ``brief`` makes the emailed digest."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     async with Fetcher(collector_settings(config)) as fetcher:
-        daemon = Daemon(config, fetcher)
+        daemon = Daemon(config, fetcher, brief)
         await asyncio.to_thread(daemon.collector.prepare)
         daemon.start()
         await stop.wait()

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from analytics.core.config import AppConfig
+from analytics.queries.digests import DigestStatus, latest_digest
 from analytics.queries.health import SourceHealth, source_health
 from analytics.store import connect
 from collector.sources import build_sources
@@ -24,6 +25,7 @@ class StatusReport:
     spool_oldest: timedelta | None
     snapshot_taken_at: datetime | None
     storage: StorageReport = StorageReport(failing=False)
+    digest: DigestStatus | None = None  # the latest emailed brief, if any was attempted
 
     @property
     def spool_stale(self) -> bool:
@@ -35,6 +37,7 @@ class StatusReport:
             all(s.healthy for s in self.sources)
             and not self.spool_stale
             and not self.storage.failing
+            and not (self.digest is not None and self.digest.failing)
         )
 
 
@@ -55,6 +58,7 @@ def collection_status(config: AppConfig, now: datetime | None = None) -> StatusR
         lock_timeout=config.database.lock_timeout.total_seconds(),
     ) as con:
         sources = source_health(con, list(config.source_specs()), now, spool.latest_states())
+        digest = latest_digest(con)
     idle = _idle_sources(config)
     sources = [
         replace(s, status="idle", detail=idle[s.name]) if s.name in idle else s for s in sources
@@ -69,4 +73,5 @@ def collection_status(config: AppConfig, now: datetime | None = None) -> StatusR
             datetime.fromtimestamp(snapshot.stat().st_mtime, UTC) if snapshot.exists() else None
         ),
         storage=read_storage_health(config.database),
+        digest=digest,
     )

@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from analytics.core import CONFIG_ENV
+from analytics.core.digest_config import DigestConfig
 from analytics.core.errors import ConfigError, config_error, read_toml
 from analytics.core.models import SourceSpec
 from analytics.core.units import Duration, format_duration, is_off, parse_duration
@@ -189,6 +190,7 @@ class _ConfigFile(_Strict):
     collector: CollectorSection = CollectorSection()
     dashboard: DashboardConfig = DashboardConfig()
     alerts: AlertsConfig = AlertsConfig()
+    digest: DigestConfig = DigestConfig()
     sources: list[SourceEntry] = []
 
     @model_validator(mode="after")
@@ -215,6 +217,7 @@ class AppConfig(BaseModel):
     watchlist_path: Path
     events_path: Path | None
     watchlist: Watchlist
+    digest: DigestConfig = DigestConfig()
 
     @property
     def database_path(self) -> Path:
@@ -270,6 +273,7 @@ def load_config(
         collector=parsed.collector,
         dashboard=parsed.dashboard,
         alerts=parsed.alerts,
+        digest=parsed.digest,
         sources=parsed.sources,
         watchlist_path=watchlist_path,
         events_path=events_path,

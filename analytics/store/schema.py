@@ -304,6 +304,25 @@ _LEAN = (
     *GROUPED_STORY_KEYS,
 )
 
+# One row per digest sent or attempted (analytics.store.digests). It reads no other new
+# table, so it applies after any migration numbered before it.
+_DIGESTS = (
+    """
+    CREATE TABLE digest_deliveries (
+        digest_id VARCHAR PRIMARY KEY,
+        trigger VARCHAR NOT NULL,
+        period_first DATE NOT NULL,
+        period_last DATE NOT NULL,
+        recipients VARCHAR[] NOT NULL,
+        attempts INTEGER NOT NULL,
+        first_attempt_at TIMESTAMPTZ NOT NULL,
+        last_attempt_at TIMESTAMPTZ NOT NULL,
+        sent_at TIMESTAMPTZ,
+        error VARCHAR
+    )
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     # Versions 1, 6 and 7 created analyst views; the views now come from views.py (see above).
     Migration(1, "core tables and analyst views", _CORE_TABLES),
@@ -376,6 +395,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "lean storage: no indexes on the big tables; story keys grouped per post",
         _LEAN,
     ),
+    Migration(17, "digest_deliveries: each emailed brief, its attempts and outcome", _DIGESTS),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -7,6 +7,7 @@ import streamlit as st
 from analytics.queries.health import UNHEALTHY
 from dashboard import charts
 from dashboard.data import clip, escape_markdown, load_collection
+from dashboard.digest_health import show_digest
 from dashboard.first_run import health_table, styled
 from dashboard.state import context
 
@@ -43,6 +44,8 @@ if problems:
         ),
         icon=":material/warning:",
     )
+
+show_digest(ctx)
 
 table = health_table(data.health)
 table.insert(

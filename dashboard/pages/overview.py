@@ -10,6 +10,7 @@ import streamlit as st
 from analytics.queries.health import UNHEALTHY
 from analytics.queries.kpis import Kpis, PeriodFigures
 from dashboard import charts
+from dashboard.brief_button import brief_download
 from dashboard.data import clip, escape_markdown, load_overview
 from dashboard.state import SOURCE_LABELS, context
 
@@ -87,6 +88,7 @@ def reconcile(figures: PeriodFigures, volume: pd.DataFrame, unit: str, chosen: b
 
 
 show_kpis(data.kpis, ctx.days, ctx.unit)
+brief_download(ctx, posts=data.kpis.current.posts)
 
 unhealthy = [s for s in data.health if s.status in UNHEALTHY]
 if unhealthy:

@@ -17,8 +17,10 @@ from fanpulse.cli import (
     data,
     database,
     demo,
+    digest,
     engagement,
     events,
+    report,
     serve,
     spikes,
 )
@@ -80,9 +82,11 @@ for command in (
     data.trends,
     engagement.rising,
     spikes.spikes,
+    report.report,
     data.export,
     serve.dashboard,
     serve.up,
 ):
     app.command()(command)
 app.add_typer(events.app, name="events")
+app.add_typer(digest.app, name="digest")

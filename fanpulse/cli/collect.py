@@ -105,7 +105,13 @@ def run() -> None:
             f"{config.database_path} (Ctrl-C to stop)",
             soft_wrap=True,
         )
-        asyncio.run(run_daemon(config))
+        brief = None
+        if config.digest.enabled:
+            from fanpulse.digest_brief import DigestBrief  # charts and mail only when used
+
+            brief = DigestBrief()
+            console.print(f"digest: {config.digest.describe()}", highlight=False)
+        asyncio.run(run_daemon(config, brief=brief))
 
 
 def sources() -> None:

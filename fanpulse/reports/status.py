@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from analytics.queries.digests import describe_digest
 from analytics.queries.health import SourceHealth
 from collector.status import StatusReport
 from collector.storage_health import StorageReport
@@ -100,6 +101,8 @@ def _print_verdict(console: Console, report: StatusReport) -> None:
             f"[yellow]No source unhealthy yet; {len(retrying)} retrying after recent "
             "failures[/] (failing after 3 in a row)."
         )
+    elif not report.storage.failing and report.digest is not None and report.digest.failing:
+        console.print("All sources healthy, but [red]the latest digest was not delivered[/].")
     elif not report.storage.failing:
         console.print("[green]All sources healthy.[/]")
 
@@ -111,12 +114,16 @@ def print_status(console: Console, report: StatusReport) -> None:
     console.print(f"Snapshot for analysts: {_when(report.snapshot_taken_at)}")
     if report.storage.failing:
         _print_storage(console, report.storage)
+    if report.digest is not None:
+        colour = "red" if report.digest.failing else "green"
+        line = escape(describe_digest(report.digest))
+        console.print(f"[{colour}]Digest:[/] {line}", soft_wrap=True, highlight=False)
     _print_verdict(console, report)
 
 
 def status_json(report: StatusReport) -> str:
     def plain(value: object) -> object:
-        if isinstance(value, datetime):
+        if isinstance(value, date):  # a datetime too
             return value.isoformat()
         if isinstance(value, timedelta):
             return value.total_seconds()
@@ -132,5 +139,13 @@ def status_json(report: StatusReport) -> str:
         "spool_oldest_seconds": plain(report.spool_oldest),
         "snapshot_taken_at": plain(report.snapshot_taken_at),
         "storage": report.storage.to_json(),
+        "digest": (
+            {
+                **{k: plain(v) for k, v in asdict(report.digest).items()},
+                "failing": report.digest.failing,
+            }
+            if report.digest is not None
+            else None
+        ),
     }
     return json.dumps(data, ensure_ascii=False)
