@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.core.events import Event
-from dashboard import charts
+from dashboard import address, charts
 from dashboard.data import (
     MAX_PREMIERES,
     escape_markdown,
@@ -153,10 +153,15 @@ if curves.empty:
         "curve to draw yet. Premieres are listed in the events file."
     )
 else:
-    measure = st.segmented_control(
-        "Measure", ["Posts per day", "Cumulative posts"], default="Cumulative posts"
+    measures = {"daily": "Posts per day", "cumulative": "Cumulative posts"}
+    address.follow(
+        [address.choice("measure", "compare_measure", list(measures), "cumulative", "measure")]
     )
-    value = "posts" if measure == "Posts per day" else "cumulative_posts"
+    st.session_state.setdefault("compare_measure", "cumulative")
+    measure = st.segmented_control(
+        "Measure", list(measures), format_func=measures.__getitem__, key="compare_measure"
+    )
+    value = "posts" if measure == "daily" else "cumulative_posts"
     st.altair_chart(
         charts.day_curves(
             curves,

@@ -11,7 +11,8 @@ from analytics.queries.health import UNHEALTHY
 from analytics.queries.kpis import Kpis, PeriodFigures
 from dashboard import charts
 from dashboard.data import clip, escape_markdown, load_overview
-from dashboard.state import SOURCE_LABELS, context
+from dashboard.deltas import changed
+from dashboard.state import SOURCE_LABELS, Context, context
 
 MIN_SENTIMENT_POSTS = 5
 
@@ -22,11 +23,12 @@ st.caption(escape_markdown(ctx.describe()))
 data = load_overview(ctx.database, ctx.filters, ctx.specs)
 
 
-def show_kpis(figures: Kpis, days: int, unit: str) -> None:
+def show_kpis(figures: Kpis, ctx: Context) -> None:
     now, before = figures.current, figures.previous
-    versus = f"vs the previous {days} days"
+    unit = ctx.unit
+    versus = f" vs the previous {ctx.span}" if ctx.compare else ""
     columns = st.columns(4)
-    change = figures.change(unit)
+    change = figures.change(unit) if ctx.compare else None
     counted = (
         "Posts, every copy counted, "
         if unit == "posts"
@@ -35,38 +37,41 @@ def show_kpis(figures: Kpis, days: int, unit: str) -> None:
     columns[0].metric(
         "Mentions",
         f"{now.total(unit):,}",
-        delta=f"{change:+.0%}" if change is not None else None,
+        delta=changed(f"{change:+.0%}") if change is not None else None,
         help=(
             f"{counted}in the period that mention anything selected; a show includes its "
-            f"cast, characters and ships ({versus}). {now.posts:,} posts, {now.stories:,} "
+            f"cast, characters and ships{versus}. {now.posts:,} posts, {now.stories:,} "
             "stories."
         ),
     )
+    sentiment_change = figures.sentiment_change if ctx.compare else None
     columns[1].metric(
         "Average sentiment",
         "—" if now.avg_sentiment is None else f"{now.avg_sentiment:+.2f}",
-        delta=f"{figures.sentiment_change:+.2f}" if figures.sentiment_change is not None else None,
-        help=f"Mean compound score, −1 (negative) to +1 (positive), {versus}.",
+        delta=changed(f"{sentiment_change:+.2f}") if sentiment_change is not None else None,
+        help=f"Mean compound score, −1 (negative) to +1 (positive){versus}.",
     )
     positive_delta = (
-        f"{(now.positive_share - before.positive_share) * 100:+.1f} pts"
-        if now.positive_share is not None and before.positive_share is not None
+        changed(f"{(now.positive_share - before.positive_share) * 100:+.1f} pts")
+        if ctx.compare and now.positive_share is not None and before.positive_share is not None
         else None
     )
     columns[2].metric(
         "Positive posts",
         "—" if now.positive_share is None else f"{now.positive_share:.0%}",
         delta=positive_delta,
-        help=f"Share of posts scored positive ({versus}).",
+        help=f"Share of posts scored positive{versus}.",
     )
     top = SOURCE_LABELS.get(now.top_source or "", now.top_source or "—")
+    # A label has no direction: its share is said in words, not as a change.
+    share = f" ({now.top_source_share:.0%} of posts)" if now.top_source_share else ""
     columns[3].metric(
         "Top source",
         top,
-        delta=f"{now.top_source_share:.0%} of posts" if now.top_source_share else None,
-        delta_color="off",
-        help="The kind of source with the most posts in the period.",
+        help=f"The kind of source with the most posts in the period{share}.",
     )
+    if now.top_source_share:
+        columns[3].caption(f"{now.top_source_share:.0%} of the period's posts")
 
 
 def reconcile(figures: PeriodFigures, volume: pd.DataFrame, unit: str, chosen: bool) -> str | None:
@@ -86,7 +91,7 @@ def reconcile(figures: PeriodFigures, volume: pd.DataFrame, unit: str, chosen: b
     )
 
 
-show_kpis(data.kpis, ctx.days, ctx.unit)
+show_kpis(data.kpis, ctx)
 
 unhealthy = [s for s in data.health if s.status in UNHEALTHY]
 if unhealthy:
