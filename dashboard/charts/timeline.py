@@ -12,6 +12,9 @@ from dashboard.charts.events import EVENT_RULE, event_layers
 from dashboard.charts.layout import legend, titled, utc_axis, when
 from dashboard.charts.palette import MUTED, Palette
 
+ISO_UTC = "%Y-%m-%dT%H:%M:%S+00:00"
+HIT_RING = 14  # px of invisible stroke around each point that answers a click
+
 
 def over_time(
     series: pd.DataFrame,
@@ -25,11 +28,25 @@ def over_time(
     value_format: str = ",.0f",
     zero_line: bool = False,
 ) -> alt.LayerChart:
-    """One line per series (``name``) over ``bucket``, with events marked."""
-    frame = series.assign(when=when(series, "bucket", bucket))
+    """One line per series (``name``) over ``bucket``, with events marked.
+
+    Each point carries ``bucket_key`` (its bucket's start as ISO text), which a click on it
+    reports (:mod:`dashboard.drill`)."""
+    frame = series.assign(
+        when=when(series, "bucket", bucket),
+        bucket_key=pd.to_datetime(series["bucket"], utc=True).dt.strftime(
+            "%Y-%m-%dT%H:%M:%S+00:00"
+        ),
+    )
     lines = (
         alt.Chart(frame)
-        .mark_line(point=alt.OverlayMarkDef(size=18, filled=True), strokeWidth=2)
+        .mark_line(
+            # A wide transparent ring around each point: a click near it picks it.
+            point=alt.OverlayMarkDef(
+                size=18, filled=True, stroke="transparent", strokeWidth=HIT_RING
+            ),
+            strokeWidth=2,
+        )
         .encode(
             x=utc_axis(bucket),
             y=alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(format=value_format)),

@@ -7,14 +7,17 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
+from analytics.queries.alerts import SpikeShown
 from analytics.queries.health import UNHEALTHY
 from analytics.queries.kpis import Kpis, PeriodFigures
-from dashboard import charts
+from dashboard import charts, drill
 from dashboard.data import clip, escape_markdown, load_overview
 from dashboard.deltas import changed
 from dashboard.state import SOURCE_LABELS, Context, context
 
 MIN_SENTIMENT_POSTS = 5
+PAGE = "overview"
+POINT_FIELDS = ("entity_id", "name", "bucket_key", "when")
 
 ctx = context(__file__)
 st.title("Overview")
@@ -74,6 +77,17 @@ def show_kpis(figures: Kpis, ctx: Context) -> None:
         columns[3].caption(f"{now.top_source_share:.0%} of the period's posts")
 
 
+def spike_drill(alert: SpikeShown) -> drill.Drill:
+    """The posts of a spike: its entities in its bucket (the sidebar's sources apply)."""
+    return drill.Drill(
+        label=clip(alert.title, 120),
+        start=alert.happened_at,
+        end=alert.ends_at,
+        entity_ids=alert.entity_ids,
+        page=PAGE,
+    )
+
+
 def reconcile(figures: PeriodFigures, volume: pd.DataFrame, unit: str, chosen: bool) -> str | None:
     """One line on why the chart's lines do not add up to the Mentions total, if they don't."""
     total = figures.total(unit)
@@ -118,36 +132,46 @@ else:
     unit = {"hour": "hour", "day": "day", "week": "week"}[data.bucket]
     left, right = st.columns(2)
     noun = "posts" if ctx.unit == "posts" else "stories"
-    left.altair_chart(
-        charts.over_time(
-            data.volume,
-            value=ctx.unit,
-            value_title=f"{noun.capitalize()} per {unit}",
-            title=f"Volume: {noun} per {unit}",
-            bucket=data.bucket,
-            palette=palette,
-            events=marked,
+    drill.chart(
+        left,
+        drill.pickable(
+            charts.over_time(
+                data.volume,
+                value=ctx.unit,
+                value_title=f"{noun.capitalize()} per {unit}",
+                title=f"Volume: {noun} per {unit}",
+                bucket=data.bucket,
+                palette=palette,
+                events=marked,
+            ),
+            POINT_FIELDS,
         ),
-        width="stretch",
+        "overview_volume",
+        lambda values: drill.bucket_drill(values, data.bucket, PAGE),
     )
     # An average of a handful of posts swings wildly: such buckets are left out.
     volume = data.volume["posts"]
     steady = data.volume.assign(
         avg_sentiment=data.volume["avg_sentiment"].where(volume >= MIN_SENTIMENT_POSTS)
     )
-    right.altair_chart(
-        charts.over_time(
-            steady,
-            value="avg_sentiment",
-            value_title="Average sentiment (−1 to +1)",
-            title=f"Sentiment: average score per {unit}",
-            bucket=data.bucket,
-            palette=palette,
-            events=marked,
-            value_format="+.2f",
-            zero_line=True,
+    drill.chart(
+        right,
+        drill.pickable(
+            charts.over_time(
+                steady,
+                value="avg_sentiment",
+                value_title="Average sentiment (−1 to +1)",
+                title=f"Sentiment: average score per {unit}",
+                bucket=data.bucket,
+                palette=palette,
+                events=marked,
+                value_format="+.2f",
+                zero_line=True,
+            ),
+            POINT_FIELDS,
         ),
-        width="stretch",
+        "overview_sentiment",
+        lambda values: drill.bucket_drill(values, data.bucket, PAGE),
     )
 
     notes = [
@@ -156,6 +180,7 @@ else:
         if not ctx.filters.entity_ids
         else "A show's line includes its cast, characters and ships.",
         f"Sentiment is drawn where a {unit} has at least {MIN_SENTIMENT_POSTS} posts.",
+        "Click a point to list the posts behind it.",
     ]
     why = reconcile(data.kpis.current, data.volume, ctx.unit, bool(ctx.filters.entity_ids))
     if why:
@@ -164,12 +189,30 @@ else:
         notes.append(f"The latest {unit} is still in progress, so its figures are partial.")
     st.caption(" ".join(notes))
 
+drill.show_posts(ctx.database, ctx.filters, PAGE)
+
 st.subheader("Latest spike alerts")
-if data.spikes.empty:
+if not data.spikes:
     st.write("No spikes have been detected yet: mention volumes are within their usual range.")
-for index, alert in enumerate(data.spikes.itertuples(index=False)):
+for index, alert in enumerate(data.spikes):
     label = f"{clip(alert.title, 200)} · detected {alert.detected_at:%Y-%m-%d %H:%M} UTC"
     with st.expander(escape_markdown(label), expanded=index == 0):
         # The explanation quotes posts: plain text only. A show's alert lists each member
-        # that spiked with it, then the posts behind it.
-        st.text("\n".join(clip(line, 300) for line in str(alert.message).splitlines()[:20]))
+        # that spiked with it; its posts are links, and the button lists them all.
+        st.text("\n".join(clip(line, 300) for line in alert.message.splitlines()[:20]))
+        links = [link for link in alert.links if drill.safe_link(link.url)]
+        if links:
+            st.markdown(
+                "\n".join(
+                    f"- [{escape_markdown(clip(link.title, 120) or link.url)}]"
+                    f"(<{link.url.replace('>', '%3E')}>)"
+                    for link in links
+                )
+            )
+        st.button(
+            "Show the posts of this spike",
+            key=f"spike_posts_{index}",
+            icon=":material/list:",
+            on_click=drill.open_drill,
+            args=(spike_drill(alert),),
+        )
