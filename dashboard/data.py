@@ -24,6 +24,7 @@ from analytics.core.events import Event, load_events
 from analytics.core.filters import Filters
 from analytics.core.models import SourceSpec
 from analytics.queries.alerts import SpikeShown, recent_alerts, recent_spikes
+from analytics.queries.annotations import annotations
 from analytics.queries.attention import attention_correlation, attention_vs_chatter
 from analytics.queries.events import days_since_release
 from analytics.queries.explore import Facets, count_posts, facets, search_posts
@@ -101,6 +102,14 @@ def load_event_list(
         return load_events(Path(path), entity_ids=set(entity_ids)), None
     except ConfigError as exc:
         return [], str(exc)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def load_annotations(path: str) -> pd.DataFrame:
+    """Every reader's note (a handful of rows): ``annotation_id``, ``day``, ``note``,
+    ``added_at``. Cleared when a note is added or removed."""
+    with _reading(path) as con:
+        return annotations(con)
 
 
 # ---------------------------------------------------------------- pages

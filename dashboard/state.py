@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from analytics.core.config import AppConfig
@@ -20,9 +21,9 @@ from analytics.core.filters import Filters
 from analytics.core.models import SourceSpec
 from analytics.core.periods import ONE_HOUR, Period, last_days, last_hours, period_of, utc_day
 from analytics.queries.explore import EntityOption, Facets
-from dashboard import address
+from dashboard import address, charts
 from dashboard.charts import Palette
-from dashboard.data import load_event_list
+from dashboard.data import load_annotations, load_event_list
 
 DEFAULT_DAYS = 30
 CONTEXT_KEY = "fanpulse_context"
@@ -84,6 +85,14 @@ class Context:
     @property
     def palette(self) -> Palette:
         return Palette.for_entities(self.facets.entities)
+
+    def notes(self) -> pd.DataFrame:
+        """Readers' notes on days: ``annotation_id``, ``day``, ``note``, ``added_at``."""
+        return load_annotations(self.database)
+
+    def marks(self, events: Sequence[Event]) -> pd.DataFrame:
+        """``events`` and readers' notes inside the period, for a time chart."""
+        return charts.marks_frame(events, self.notes(), self.filters.start, self.filters.end)
 
     def events(self) -> tuple[list[Event], str | None]:
         """The configured events, and why they could not be read (None when fine)."""

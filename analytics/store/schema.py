@@ -223,6 +223,19 @@ _ENGAGEMENT = (
     """,
 )
 
+# Notes a reader adds to a day ("influencer campaign went live"), drawn on the time charts.
+# IF NOT EXISTS: the table stands on its own, whatever the migrations before it did.
+_ANNOTATIONS = (
+    """
+    CREATE TABLE IF NOT EXISTS annotations (
+        annotation_id VARCHAR PRIMARY KEY,
+        day DATE NOT NULL,
+        note VARCHAR NOT NULL,
+        added_at TIMESTAMPTZ NOT NULL
+    )
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     # Versions 1, 6 and 7 created analyst views; the views now come from views.py (see above).
     Migration(1, "core tables and analyst views", _CORE_TABLES),
@@ -290,6 +303,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "story_keys: copies of one story (same link, headline and day, or text) are linked",
         (*CREATE_STORY_KEYS, backfill_stories),
     ),
+    Migration(16, "annotations: notes added to a day, drawn on the time charts", _ANNOTATIONS),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -16,7 +16,7 @@ from dashboard.charts.bars import (
     theme_bars,
 )
 from dashboard.charts.collection import collection_heatmap
-from dashboard.charts.events import event_layers, events_frame
+from dashboard.charts.events import event_layers, events_frame, marks_frame, notes_frame
 from dashboard.charts.layout import FIT_X, HEIGHT
 from dashboard.charts.palette import (
     EMPTY,
@@ -46,6 +46,8 @@ __all__ = [
     "day_curves",
     "event_layers",
     "events_frame",
+    "marks_frame",
+    "notes_frame",
     "mix_bars",
     "over_time",
     "sentiment_split",

@@ -66,7 +66,14 @@ def over_time(
     return titled(alt.layer(*layers), title)
 
 
-def stacked_share(trend: pd.DataFrame, *, title: str, bucket: str, palette: Palette) -> alt.Chart:
+def stacked_share(
+    trend: pd.DataFrame,
+    *,
+    title: str,
+    bucket: str,
+    palette: Palette,
+    events: pd.DataFrame | None = None,
+) -> alt.LayerChart:
     """Each entity's share of the mentions per bucket, stacked to 100 %."""
     frame = trend.assign(
         when=when(trend, "bucket", bucket), share=trend["share_pct"].fillna(0) / 100
@@ -89,7 +96,8 @@ def stacked_share(trend: pd.DataFrame, *, title: str, bucket: str, palette: Pale
             ],
         )
     )
-    return titled(chart, title)
+    marks = event_layers(events if events is not None else pd.DataFrame())
+    return titled(alt.layer(chart, *marks), title)
 
 
 def day_curves(

@@ -42,9 +42,7 @@ chosen = st.selectbox(
     "Entity", list(names), format_func=lambda entity_id: names[entity_id], key="attention_entity"
 )
 events, _ = ctx.events()
-marked = charts.events_frame(
-    [e for e in events if chosen in e.entities], ctx.filters.start, ctx.filters.end
-)
+marked = ctx.marks([e for e in events if chosen in e.entities])
 st.altair_chart(
     charts.attention_dual(
         data.daily[data.daily["entity_id"] == chosen],

@@ -135,6 +135,9 @@ st.altair_chart(
         title="Share of voice between shows over time",
         bucket=data.bucket,
         palette=palette,
+        events=ctx.marks(
+            [e for e in events if not shows or any(entity in shows for entity in e.entities)]
+        ),
     ),
     width="stretch",
 )

@@ -11,6 +11,7 @@ from analytics.queries.alerts import SpikeShown
 from analytics.queries.health import UNHEALTHY
 from analytics.queries.kpis import Kpis, PeriodFigures
 from dashboard import charts, drill
+from dashboard import notes as day_notes
 from dashboard.data import clip, escape_markdown, load_overview
 from dashboard.deltas import changed
 from dashboard.state import SOURCE_LABELS, Context, context
@@ -127,7 +128,7 @@ else:
     events, problem = ctx.events()
     if problem:
         st.caption(escape_markdown(f"Events are not marked: {problem}"))
-    marked = charts.events_frame(events, ctx.filters.start, ctx.filters.end)
+    marked = ctx.marks(events)
     palette = ctx.palette
     unit = {"hour": "hour", "day": "day", "week": "week"}[data.bucket]
     left, right = st.columns(2)
@@ -190,6 +191,7 @@ else:
     st.caption(" ".join(notes))
 
 drill.show_posts(ctx.database, ctx.filters, PAGE)
+day_notes.render(ctx)
 
 st.subheader("Latest spike alerts")
 if not data.spikes:

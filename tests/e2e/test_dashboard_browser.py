@@ -274,3 +274,30 @@ def test_a_spike_alert_links_to_its_posts(dashboard_url: str, browser: Any) -> N
         assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         context.close()
+
+
+def test_an_added_note_appears_on_the_charts(dashboard_url: str, browser: Any) -> None:
+    note = "Influencer campaign went live"
+    context, page = open_page(browser, f"{dashboard_url}/?period=7d", "Overview")
+    try:
+        field = page.get_by_placeholder("e.g. influencer campaign went live")
+        field.scroll_into_view_if_needed()
+        field.fill(note)
+        page.get_by_role("button", name="Add note").click()
+        page.get_by_text("Note added to").first.wait_for(timeout=60_000)
+        settle(page)
+        volume = page.locator('[data-testid="stVegaLiteChart"]').first
+        volume.locator(f'text:has-text("{note}")').first.wait_for(timeout=30_000)
+        assert (
+            page.locator('[data-testid="stVegaLiteChart"]')
+            .nth(1)
+            .locator(f'text:has-text("{note}")')
+            .count()
+            == 1
+        )
+        assert page.get_by_text(note, exact=False).count() >= 1  # in the list of notes
+        assert page.locator('[data-testid="stException"]').count() == 0
+        volume.scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / "note-on-chart.png"))
+    finally:
+        context.close()
