@@ -21,6 +21,7 @@ OPENED_KEY = "fanpulse_opened_address"  # the address a page was first opened wi
 SEPARATOR = ","
 # Each page's own filters, by the page's address; a page's params carry these names.
 PAGE_PARAMS: dict[str, tuple[str, ...]] = {
+    "": ("indexed",),  # Overview, the default page
     "compare": ("measure",),
     "attention": ("entity",),
     "explore": ("q", "sentiment", "lang"),

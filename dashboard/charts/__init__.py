@@ -27,7 +27,7 @@ from dashboard.charts.palette import (
     THEME_COLOURS,
     Palette,
 )
-from dashboard.charts.timeline import day_curves, over_time, stacked_share
+from dashboard.charts.timeline import day_curves, indexed, over_time, stacked_share
 
 __all__ = [
     "EMPTY",
@@ -46,6 +46,7 @@ __all__ = [
     "day_curves",
     "event_layers",
     "events_frame",
+    "indexed",
     "marks_frame",
     "notes_frame",
     "mix_bars",

@@ -48,7 +48,7 @@ def over_time(
             strokeWidth=2,
         )
         .encode(
-            x=utc_axis(bucket),
+            x=utc_axis(bucket, buckets=frame["bucket"].nunique()),
             y=alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(format=value_format)),
             color=alt.Color("name:N", scale=palette.scale(frame), legend=legend()),
             tooltip=[
@@ -64,6 +64,13 @@ def over_time(
         layers.insert(0, alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=MUTED).encode(y="y:Q"))
     layers += event_layers(events if events is not None else pd.DataFrame())
     return titled(alt.layer(*layers), title)
+
+
+def indexed(series: pd.DataFrame, value: str) -> pd.DataFrame:
+    """``value`` of each series (``entity_id``) as an index: 100 is the series' own average
+    over the frame's buckets (a series that is zero throughout stays 0)."""
+    average = series.groupby("entity_id")[value].transform("mean")
+    return series.assign(**{value: (100 * series[value] / average.where(average > 0)).fillna(0)})
 
 
 def stacked_share(
@@ -82,7 +89,7 @@ def stacked_share(
         alt.Chart(frame)
         .mark_area(opacity=0.85)
         .encode(
-            x=utc_axis(bucket),
+            x=utc_axis(bucket, buckets=frame["bucket"].nunique()),
             y=alt.Y(
                 "share:Q", stack="normalize", title="Share of mentions", axis=alt.Axis(format="%")
             ),
@@ -121,7 +128,7 @@ def day_curves(
             color=alt.Color(
                 "event_name:N",
                 scale=alt.Scale(domain=names, range=[colours.get(n, MUTED) for n in names]),
-                legend=legend(),
+                legend=legend(columns=2),  # premiere names are long
             ),
             tooltip=[
                 alt.Tooltip("event_name:N", title="Premiere"),

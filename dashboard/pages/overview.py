@@ -10,7 +10,7 @@ import streamlit as st
 from analytics.queries.alerts import SpikeShown
 from analytics.queries.health import UNHEALTHY
 from analytics.queries.kpis import Kpis, PeriodFigures
-from dashboard import charts, drill
+from dashboard import address, charts, drill
 from dashboard import notes as day_notes
 from dashboard.data import clip, escape_markdown, load_overview
 from dashboard.deltas import changed
@@ -19,6 +19,7 @@ from dashboard.state import SOURCE_LABELS, Context, context
 MIN_SENTIMENT_POSTS = 5
 PAGE = "overview"
 POINT_FIELDS = ("entity_id", "name", "bucket_key", "when")
+INDEXED_KEY = "overview_indexed"
 
 ctx = context(__file__)
 st.title("Overview")
@@ -131,16 +132,31 @@ else:
     marked = ctx.marks(events)
     palette = ctx.palette
     unit = {"hour": "hour", "day": "day", "week": "week"}[data.bucket]
-    left, right = st.columns(2)
     noun = "posts" if ctx.unit == "posts" else "stories"
+    address.follow([address.flag("indexed", INDEXED_KEY, default=False)])
+    indexed = st.toggle(
+        "Each line against its own average",
+        key=INDEXED_KEY,
+        help=f"Volume as an index: 100 is the line's average {noun} per {unit} over the "
+        "period, so a small show's rise is as visible as a big one's.",
+    )
+    left, right = st.columns(2)
     drill.chart(
         left,
         drill.pickable(
             charts.over_time(
-                data.volume,
+                charts.indexed(data.volume, ctx.unit) if indexed else data.volume,
                 value=ctx.unit,
-                value_title=f"{noun.capitalize()} per {unit}",
-                title=f"Volume: {noun} per {unit}",
+                value_title=(
+                    f"Index (100 = the line's average per {unit})"
+                    if indexed
+                    else f"{noun.capitalize()} per {unit}"
+                ),
+                title=(
+                    f"Volume against each line's average, per {unit}"
+                    if indexed
+                    else f"Volume: {noun} per {unit}"
+                ),
                 bucket=data.bucket,
                 palette=palette,
                 events=marked,
