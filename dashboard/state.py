@@ -222,7 +222,7 @@ def preset_period(
     if preset == "custom":
         return None
     anchor = min(facets.last_post_at or now, now)
-    first = _day(facets.first_post_at, utc_day(anchor))
+    first = min(_day(facets.first_post_at, utc_day(anchor)), utc_day(anchor))
     if preset == "24h":
         hours = last_hours(24, anchor)
         return Chosen(hours.start, hours.end, hours.label())
@@ -230,7 +230,7 @@ def preset_period(
     if preset == "premiere":
         premiere = latest_premiere(events, utc_day(anchor))
         if premiere is not None:
-            period = Period(min(premiere.date, utc_day(anchor)), utc_day(anchor))
+            period = Period(max(first, premiere.date), utc_day(anchor))
             label = f"{period.label()}, since {premiere.name}"
             return Chosen(period.start, period.end, label)
         note = "No premiere is listed in the events file yet: the last 30 days are shown."
@@ -312,7 +312,8 @@ def sidebar_filters(facets: Facets, events: Sequence[Event] = ()) -> Selection:
     chosen = preset_period(str(state["filter_preset"]), facets, events, now)
     if chosen is not None:
         # A preset follows the newest data: the date picker shows the days it covers.
-        state["filter_period"] = (utc_day(chosen.start), utc_day(chosen.end - ONE_HOUR))
+        shown = (utc_day(chosen.start), utc_day(chosen.end - ONE_HOUR))
+        state["filter_period"] = (max(lowest, shown[0]), min(highest, max(lowest, shown[1])))
     else:
         state.setdefault("filter_period", default)
     with st.sidebar:

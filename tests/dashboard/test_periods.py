@@ -242,3 +242,16 @@ def test_page_filters_live_in_the_address_too(
     bad = open_link(shared, monkeypatch, "explore", sentiment="ecstatic")
     assert any("sentiment='ecstatic'" in w.value for w in bad.warning)
     assert bad.multiselect(key="explore_labels").value == []
+
+
+def test_presets_reaching_before_the_first_post_still_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = sample_config(lambda s, **k: write_config(tmp_path, s, **k), tmp_path)
+    # Every post within the last few hours: the last 24 hours and the latest premiere (20
+    # days ago) both start before the first post.
+    build_sample_db(config, posts=300, days=0.1)
+    for period in ("24h", "premiere", "90d"):
+        app = open_link(config, monkeypatch, period=period)
+        assert app.selectbox(key="filter_preset").value == period
+        assert shown_mentions(app) > 0, period
