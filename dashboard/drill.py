@@ -26,6 +26,7 @@ from dashboard.data import DRILL_ROWS, clip, escape_markdown, load_drill, post_l
 
 DRILL_KEY = "fanpulse_drill"
 ORDER_KEY = "drill_order"
+ROUND_KEY = "drill_round"  # how many times a drill-down was closed
 ORDERS = {"engagement": "Most engaging first", "newest": "Newest first"}
 PICK = "pick"  # the name of every chart's click selection
 
@@ -109,9 +110,11 @@ def chart(
     make: Callable[[Mapping[str, Any]], Drill | None],
 ) -> None:
     """Draw a pickable chart; a click on one of its marks opens that mark's posts."""
+    # A new key after each Close: the chart forgets its pick, so the same point opens again.
+    widget = f"{key}_{st.session_state.get(ROUND_KEY, 0)}"
 
     def picked() -> None:
-        state = st.session_state.get(key)
+        state = st.session_state.get(widget)
         selection = state.get("selection", {}) if isinstance(state, Mapping) else {}
         values = selection.get(PICK) if isinstance(selection, Mapping) else None
         first = values[0] if isinstance(values, list) and values else values
@@ -120,7 +123,7 @@ def chart(
             if drill is not None:
                 open_drill(drill)
 
-    container.altair_chart(figure, width="stretch", key=key, on_select=picked)
+    container.altair_chart(figure, width="stretch", key=widget, on_select=picked)
 
 
 def safe_link(url: object) -> str | None:
@@ -134,6 +137,7 @@ def open_drill(drill: Drill) -> None:
 
 def close() -> None:
     st.session_state.pop(DRILL_KEY, None)
+    st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
 
 
 def current(page: str) -> Drill | None:

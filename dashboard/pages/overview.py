@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -13,7 +14,7 @@ from analytics.queries.kpis import Kpis, PeriodFigures
 from dashboard import address, charts, drill
 from dashboard import notes as day_notes
 from dashboard.data import clip, escape_markdown, load_overview
-from dashboard.deltas import changed
+from dashboard.deltas import kpi_deltas
 from dashboard.state import SOURCE_LABELS, Context, context
 
 MIN_SENTIMENT_POSTS = 5
@@ -29,11 +30,10 @@ data = load_overview(ctx.database, ctx.filters, ctx.specs)
 
 
 def show_kpis(figures: Kpis, ctx: Context) -> None:
-    now, before = figures.current, figures.previous
-    unit = ctx.unit
+    now, unit = figures.current, ctx.unit
     versus = f" vs the previous {ctx.span}" if ctx.compare else ""
+    mentions, sentiment, positive = kpi_deltas(figures, unit) if ctx.compare else (None,) * 3
     columns = st.columns(4)
-    change = figures.change(unit) if ctx.compare else None
     counted = (
         "Posts, every copy counted, "
         if unit == "posts"
@@ -42,41 +42,39 @@ def show_kpis(figures: Kpis, ctx: Context) -> None:
     columns[0].metric(
         "Mentions",
         f"{now.total(unit):,}",
-        delta=changed(f"{change:+.0%}") if change is not None else None,
+        delta=mentions,
         help=(
             f"{counted}in the period that mention anything selected; a show includes its "
             f"cast, characters and ships{versus}. {now.posts:,} posts, {now.stories:,} "
             "stories."
         ),
     )
-    sentiment_change = figures.sentiment_change if ctx.compare else None
     columns[1].metric(
         "Average sentiment",
         "—" if now.avg_sentiment is None else f"{now.avg_sentiment:+.2f}",
-        delta=changed(f"{sentiment_change:+.2f}") if sentiment_change is not None else None,
+        delta=sentiment,
         help=f"Mean compound score, −1 (negative) to +1 (positive){versus}.",
-    )
-    positive_delta = (
-        changed(f"{(now.positive_share - before.positive_share) * 100:+.1f} pts")
-        if ctx.compare and now.positive_share is not None and before.positive_share is not None
-        else None
     )
     columns[2].metric(
         "Positive posts",
         "—" if now.positive_share is None else f"{now.positive_share:.0%}",
-        delta=positive_delta,
+        delta=positive,
         help=f"Share of posts scored positive{versus}.",
     )
+    show_top_source(columns[3], now)
+
+
+def show_top_source(column: Any, now: PeriodFigures) -> None:
     top = SOURCE_LABELS.get(now.top_source or "", now.top_source or "—")
     # A label has no direction: its share is said in words, not as a change.
     share = f" ({now.top_source_share:.0%} of posts)" if now.top_source_share else ""
-    columns[3].metric(
+    column.metric(
         "Top source",
         top,
         help=f"The kind of source with the most posts in the period{share}.",
     )
     if now.top_source_share:
-        columns[3].caption(f"{now.top_source_share:.0%} of the period's posts")
+        column.caption(f"{now.top_source_share:.0%} of the period's posts")
 
 
 def spike_drill(alert: SpikeShown) -> drill.Drill:
