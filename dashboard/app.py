@@ -14,9 +14,17 @@ import streamlit as st
 from analytics.core.config import ConfigError, load_config
 from analytics.store import DatabaseBusy, DatabaseMissing
 from analytics.store.damage import DatabaseDamaged
-from dashboard import damaged, first_run
+from dashboard import address, damaged, first_run
 from dashboard.data import load_facets, load_health
-from dashboard.state import Context, chosen_unit, page_to_resume, remember, sidebar_filters
+from dashboard.state import (
+    GLOBAL_PARAMS,
+    Context,
+    chosen_unit,
+    configured_events,
+    page_to_resume,
+    remember,
+    sidebar_filters,
+)
 
 # (section, file, title, icon); the first page is the default one.
 PAGE_FILES = [
@@ -80,15 +88,21 @@ resume = page_to_resume()
 if resume is not None:
     st.switch_page(resume)
 
-filters = sidebar_filters(facets)
+address.remember_opened_address()
+events, _ = configured_events(config, facets)
+chosen = sidebar_filters(facets, events)
+# The address keeps the sidebar's filters and the open page's own, not another page's.
+address.keep_only(GLOBAL_PARAMS + address.PAGE_PARAMS.get(navigation.url_path, ()))
 remember(
     Context(
         config=config,
         database=database,
         facets=facets,
-        filters=filters,
+        filters=chosen.filters,
         specs=specs,
         unit=chosen_unit(),
+        compare=chosen.compare,
+        period_label=chosen.label,
     )
 )
 st.sidebar.caption(

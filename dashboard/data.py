@@ -23,7 +23,8 @@ from analytics.core.errors import ConfigError
 from analytics.core.events import Event, load_events
 from analytics.core.filters import Filters
 from analytics.core.models import SourceSpec
-from analytics.queries.alerts import recent_alerts
+from analytics.queries.alerts import SpikeShown, recent_alerts, recent_spikes
+from analytics.queries.annotations import annotations
 from analytics.queries.attention import attention_correlation, attention_vs_chatter
 from analytics.queries.events import days_since_release
 from analytics.queries.explore import Facets, count_posts, facets, search_posts
@@ -47,6 +48,7 @@ MAX_PREMIERES = 4  # day-N curves for the latest seasons: more lines are hard to
 MAX_SERIES = 8  # lines per time chart: more is unreadable
 RISING_HOURS = 24  # "fastest-growing": engagement gained per hour over the last day
 EXPLORE_ROWS = 1_000  # newest posts listed and downloaded: enough to read, light to send
+DRILL_ROWS = 200  # posts listed behind a picked point or bar: the ones worth reading
 
 
 @contextmanager
@@ -102,6 +104,14 @@ def load_event_list(
         return [], str(exc)
 
 
+@st.cache_data(ttl=TTL, show_spinner=False)
+def load_annotations(path: str) -> pd.DataFrame:
+    """Every reader's note (a handful of rows): ``annotation_id``, ``day``, ``note``,
+    ``added_at``. Cleared when a note is added or removed."""
+    with _reading(path) as con:
+        return annotations(con)
+
+
 # ---------------------------------------------------------------- pages
 
 
@@ -110,7 +120,7 @@ class OverviewData:
     kpis: Kpis
     bucket: Bucket
     volume: pd.DataFrame  # per series and bucket: posts, avg_sentiment, …
-    spikes: pd.DataFrame  # latest spike alerts: detected_at, title, message
+    spikes: list[SpikeShown]  # the latest spike alerts
     health: list[SourceHealth]
 
 
@@ -124,12 +134,8 @@ def load_overview(
         series = volume_over_time(
             con, filters, bucket, kinds=() if filters.entity_ids else ("show",), top=MAX_SERIES
         )
-        alerts = pd.DataFrame(
-            recent_alerts(con, limit=50),
-            columns=["detected_at", "kind", "title", "message", "delivered_at"],
-        )
+        spikes = recent_spikes(con, limit=spike_alerts)
         health = source_health(con, list(specs), datetime.now(UTC))
-    spikes = alerts[alerts["kind"] == "spike"].head(spike_alerts).reset_index(drop=True)
     return OverviewData(figures, bucket, series, spikes, health)
 
 
@@ -316,6 +322,17 @@ def load_explore(
     with _reading(path) as con:
         total = count_posts(con, filters, text=text, labels=labels)
         posts = search_posts(con, filters, text=text, labels=labels, limit=limit) if total else None
+    return ExploreData(total, posts if posts is not None else pd.DataFrame())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def load_drill(
+    path: str, filters: Filters, text: str = "", order: str = "engagement", limit: int = DRILL_ROWS
+) -> ExploreData:
+    """The posts behind a picked point or bar: how many, and the first ``limit`` of them."""
+    with _reading(path) as con:
+        total = count_posts(con, filters, text=text)
+        posts = search_posts(con, filters, text=text, limit=limit, order=order) if total else None
     return ExploreData(total, posts if posts is not None else pd.DataFrame())
 
 

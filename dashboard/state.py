@@ -7,25 +7,35 @@ go into ``st.session_state`` for the pages to read.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from analytics.core.config import AppConfig
 from analytics.core.events import Event
 from analytics.core.filters import Filters
 from analytics.core.models import SourceSpec
-from analytics.core.periods import Period, last_days, period_of
+from analytics.core.periods import ONE_HOUR, Period, last_days, last_hours, period_of, utc_day
 from analytics.queries.explore import EntityOption, Facets
+from dashboard import address, charts
 from dashboard.charts import Palette
-from dashboard.data import load_event_list
+from dashboard.data import load_annotations, load_event_list
 
 DEFAULT_DAYS = 30
 CONTEXT_KEY = "fanpulse_context"
 RESUME_KEY = "fanpulse_resume_page"
-FILTER_KEYS = ("filter_period", "filter_entities", "filter_sources", "filter_copies")
+FILTER_KEYS = (
+    "filter_preset",
+    "filter_period",
+    "filter_compare",
+    "filter_entities",
+    "filter_sources",
+    "filter_copies",
+)
 # What volume counts: each story once (its copies, e.g. one article syndicated by three
 # feeds, share a posts.story_id), or every copy collected.
 UNIT_HELP = (
@@ -53,6 +63,16 @@ class Context:
     filters: Filters
     specs: tuple[SourceSpec, ...]
     unit: str = "stories"  # "stories" (copies once) or "posts" (every copy)
+    compare: bool = True  # show changes against the previous period of the same length
+    period_label: str = ""  # the period as the sidebar words it
+
+    @property
+    def span(self) -> str:
+        """The period's length in words: "24 hours", "7 days"."""
+        if self.filters.start is None or self.filters.end is None:
+            return "period"
+        hours = round((self.filters.end - self.filters.start) / ONE_HOUR)
+        return f"{hours} hours" if hours % 24 or hours <= 24 else f"{hours // 24} days"
 
     @property
     def unit_label(self) -> str:
@@ -66,11 +86,17 @@ class Context:
     def palette(self) -> Palette:
         return Palette.for_entities(self.facets.entities)
 
+    def notes(self) -> pd.DataFrame:
+        """Readers' notes on days: ``annotation_id``, ``day``, ``note``, ``added_at``."""
+        return load_annotations(self.database)
+
+    def marks(self, events: Sequence[Event]) -> pd.DataFrame:
+        """``events`` and readers' notes inside the period, for a time chart."""
+        return charts.marks_frame(events, self.notes(), self.filters.start, self.filters.end)
+
     def events(self) -> tuple[list[Event], str | None]:
         """The configured events, and why they could not be read (None when fine)."""
-        path = self.config.events_path
-        mtime = path.stat().st_mtime if path is not None and path.exists() else 0.0
-        return load_event_list(str(path) if path else None, tuple(self.entities), mtime)
+        return configured_events(self.config, self.facets)
 
     @property
     def days(self) -> int:
@@ -81,12 +107,22 @@ class Context:
     def describe(self) -> str:
         """The filters in words, for the caption under each page's title."""
         start, end = self.filters.start, self.filters.end
-        period = period_of(start, end).label() if start and end else "all time"
+        period = self.period_label or (
+            period_of(start, end).label() if start and end else "all time"
+        )
         names = [self.entities[e].name for e in self.filters.entity_ids if e in self.entities]
         about = ", ".join(names) if names else "everything watched"
         sources = ", ".join(SOURCE_LABELS.get(s, s) for s in self.filters.sources)
         counted = "every copy counted" if self.unit == "posts" else "stories, copies once"
         return f"{period} · {about} · {sources or 'all sources'} · {counted}"
+
+
+def configured_events(config: AppConfig, facets: Facets) -> tuple[list[Event], str | None]:
+    """The events file's events, and why it could not be read (None when fine)."""
+    path = config.events_path
+    mtime = path.stat().st_mtime if path is not None and path.exists() else 0.0
+    entity_ids = tuple(e.entity_id for e in facets.entities)
+    return load_event_list(str(path) if path else None, entity_ids, mtime)
 
 
 def context(page_file: str) -> Context:
@@ -101,6 +137,7 @@ def context(page_file: str) -> Context:
     if isinstance(found, Context):
         return found
     st.session_state[RESUME_KEY] = f"pages/{Path(page_file).name}"
+    address.remember_opened_address()  # a switch of pages drops the address's filters
     st.switch_page("app.py")
     raise AssertionError("unreachable: st.switch_page does not return")
 
@@ -146,26 +183,165 @@ def _period(value: object, fallback: tuple[date, date]) -> tuple[date, date]:
     return min(picked), max(picked)
 
 
-def sidebar_filters(facets: Facets) -> Filters:
-    """Draw the filter widgets in the sidebar and return what they select."""
-    today = datetime.now(UTC).date()
+PRESETS = {
+    "24h": "Last 24 hours",
+    "7d": "Last 7 days",
+    "30d": "Last 30 days",
+    "90d": "Last 90 days",
+    "premiere": "Since the latest premiere",
+    "custom": "Custom days",
+}
+DEFAULT_PRESET = "30d"
+PRESET_DAYS = {"7d": 7, "30d": 30, "90d": 90}
+GLOBAL_PARAMS = ("period", "compare", "entities", "sources", "copies")  # in the address
+RANGE_MARK = ".."  # a custom period in the address: 2026-11-01..2026-11-30
+
+
+@dataclass(frozen=True, slots=True)
+class Chosen:
+    """The period the sidebar selects: its bounds, how it reads, and a note on a preset
+    that could not apply (e.g. no premiere yet)."""
+
+    start: datetime
+    end: datetime
+    label: str
+    note: str | None = None
+
+
+def latest_premiere(events: Sequence[Event], before: date) -> Event | None:
+    """The newest premiere on or before ``before``."""
+    shown = [e for e in events if e.kind == "premiere" and e.date <= before]
+    return max(shown, key=lambda e: (e.date, e.id)) if shown else None
+
+
+def preset_period(
+    preset: str, facets: Facets, events: Sequence[Event], now: datetime
+) -> Chosen | None:
+    """The period a preset names, counted back from the newest post (an idle database still
+    opens on its data); None for "custom". Never before the first post."""
+    if preset == "custom":
+        return None
+    anchor = min(facets.last_post_at or now, now)
+    first = min(_day(facets.first_post_at, utc_day(anchor)), utc_day(anchor))
+    if preset == "24h":
+        hours = last_hours(24, anchor)
+        return Chosen(hours.start, hours.end, hours.label())
+    note = None
+    if preset == "premiere":
+        premiere = latest_premiere(events, utc_day(anchor))
+        if premiere is not None:
+            period = Period(max(first, premiere.date), utc_day(anchor))
+            label = f"{period.label()}, since {premiere.name}"
+            return Chosen(period.start, period.end, label)
+        note = "No premiere is listed in the events file yet: the last 30 days are shown."
+    period = last_days(PRESET_DAYS.get(preset, DEFAULT_DAYS), anchor)
+    period = Period(max(first, period.first), period.last)
+    return Chosen(period.start, period.end, period.label(), note)
+
+
+def _read_range(text: str, lowest: date, highest: date) -> tuple[date, date]:
+    first, mark, last = text.partition(RANGE_MARK)
+    try:
+        days = (date.fromisoformat(first), date.fromisoformat(last if mark else first))
+    except ValueError:
+        raise ValueError("write days as 2026-11-01..2026-11-30") from None
+    if days[1] < days[0]:
+        raise ValueError("the period ends before it starts")
+    if days[0] < lowest or days[1] > highest:
+        raise ValueError(f"choose days between {lowest} and {highest}")
+    return days
+
+
+def filter_params(facets: Facets, lowest: date, highest: date) -> list[address.Param]:
+    """The sidebar's filters as they are written in the address."""
+
+    def read_period(text: str) -> dict[str, object]:
+        if text in PRESETS and text != "custom":
+            return {"filter_preset": text}
+        return {"filter_preset": "custom", "filter_period": _read_range(text, lowest, highest)}
+
+    def write_period(state: Mapping[str, object]) -> str | None:
+        preset = state.get("filter_preset", DEFAULT_PRESET)
+        if preset != "custom":
+            return None if preset == DEFAULT_PRESET else str(preset)
+        first, last = _period(state.get("filter_period"), (lowest, highest))
+        return f"{first:%Y-%m-%d}{RANGE_MARK}{last:%Y-%m-%d}"
+
+    return [
+        address.Param("period", read_period, write_period),
+        address.flag("compare", "filter_compare", default=True),
+        address.many(
+            "entities",
+            "filter_entities",
+            lambda: (e.entity_id for e in facets.entities),
+            "show, person or theme",
+        ),
+        address.many("sources", "filter_sources", lambda: facets.sources, "source"),
+        address.flag("copies", "filter_copies", default=False),
+    ]
+
+
+def _to_custom() -> None:
+    st.session_state["filter_preset"] = "custom"
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What the sidebar selects."""
+
+    filters: Filters
+    compare: bool  # changes against the previous period of the same length
+    label: str  # the period in words
+
+
+def sidebar_filters(facets: Facets, events: Sequence[Event] = ()) -> Selection:
+    """Draw the filter widgets in the sidebar and return what they select. The filters
+    come from the address on a first visit and go back into it on every run."""
+    now = datetime.now(UTC)
+    today = now.date()
     default = default_period(facets, today)
     lowest = min(_day(facets.first_post_at, default[0]), default[0])
     highest = max(_day(facets.last_post_at, today), today)
     shows = {e.entity_id.removeprefix("show:"): e.name for e in facets.entities if e.kind == "show"}
     labels = {e.entity_id: entity_label(e, shows) for e in facets.entities}
+    params = filter_params(facets, lowest, highest)
+    notes = address.restore(params)
+    state = st.session_state
+    state.setdefault("filter_preset", DEFAULT_PRESET)
+    state.setdefault("filter_compare", True)
+    chosen = preset_period(str(state["filter_preset"]), facets, events, now)
+    if chosen is not None:
+        # A preset follows the newest data: the date picker shows the days it covers.
+        shown = (utc_day(chosen.start), utc_day(chosen.end - ONE_HOUR))
+        state["filter_period"] = (max(lowest, shown[0]), min(highest, max(lowest, shown[1])))
+    else:
+        state.setdefault("filter_period", default)
     with st.sidebar:
         st.header("Filters")
+        for note in notes:
+            st.warning(note, icon=":material/link_off:")
+        st.selectbox("Period", list(PRESETS), format_func=PRESETS.__getitem__, key="filter_preset")
         picked = st.date_input(
-            "Period (UTC days)",
+            "Days (UTC)",
             format="YYYY-MM-DD",
-            value=default,
             min_value=lowest,
             max_value=highest,
             key="filter_period",
+            on_change=_to_custom,
+            help="Picking days switches the period to custom days.",
         )
-        period = Period(*_period(picked, default))
-        st.caption(period.label())  # the period as the CLI prints it
+        if chosen is None:
+            period = Period(*_period(picked, default))
+            chosen = Chosen(period.start, period.end, period.label())
+        st.caption(chosen.label)  # the period as the CLI prints it
+        if chosen.note:
+            st.caption(chosen.note)
+        compare = st.toggle(
+            "Compare with the previous period",
+            key="filter_compare",
+            help="Show each headline figure's change against the period of the same length "
+            "just before.",
+        )
         entity_ids = st.multiselect(
             "Shows, cast and themes",
             options=list(labels),
@@ -186,12 +362,14 @@ def sidebar_filters(facets: Facets) -> Filters:
         )
         st.toggle("Count every copy", key="filter_copies", help=UNIT_HELP)
         st.button("Reset filters", on_click=_reset, icon=":material/restart_alt:")
-    return Filters(
-        start=period.start,
-        end=period.end,
+    address.publish(params)
+    filters = Filters(
+        start=chosen.start,
+        end=chosen.end,
         entity_ids=tuple(entity_ids),
         sources=tuple(sources),
     )
+    return Selection(filters, bool(compare), chosen.label)
 
 
 def chosen_unit() -> str:

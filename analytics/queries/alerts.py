@@ -216,3 +216,51 @@ def recent_alerts(con: Connection, limit: int = 20) -> list[tuple]:
 
 def _links(rows: Iterable[dict]) -> list[AlertLink]:
     return [AlertLink(row["title"], row["url"]) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class SpikeShown:
+    """A recorded spike as a reader drills into it: the bucket it happened in, what it is
+    about and the posts it linked."""
+
+    detected_at: datetime
+    happened_at: datetime  # the start of the spiking bucket
+    bucket: Bucket
+    title: str
+    message: str  # the explanation, without the link lines
+    entity_ids: tuple[str, ...]
+    links: tuple[AlertLink, ...]
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.happened_at + BUCKET_DELTAS[self.bucket]
+
+
+def recent_spikes(con: Connection, limit: int = 5) -> list[SpikeShown]:
+    """The latest spike alerts, newest first (shows before the people found with them)."""
+    rows = con.execute(
+        """
+        SELECT detected_at, happened_at, coalesce(bucket, 'day'), title, message,
+               coalesce(entity_ids, CASE WHEN entity_id IS NULL THEN [] ELSE [entity_id] END),
+               coalesce(links, [])
+        FROM alerts
+        WHERE kind = 'spike'
+        ORDER BY date_trunc('minute', detected_at) DESC,
+                 coalesce(entity_id LIKE 'show:%', false) DESC,
+                 happened_at DESC, alert_id
+        LIMIT ?
+        """,
+        [limit],
+    ).fetchall()
+    return [
+        SpikeShown(
+            detected_at=detected,
+            happened_at=happened,
+            bucket=bucket if bucket in BUCKET_DELTAS else "day",
+            title=title,
+            message=message,
+            entity_ids=tuple(entity_ids),
+            links=tuple(_links(links)),
+        )
+        for detected, happened, bucket, title, message, entity_ids, links in rows
+    ]

@@ -22,6 +22,7 @@ from analytics.store import Connection
 
 TEXT_CHARS = 1000
 SENTIMENT_LABELS = ("positive", "neutral", "negative")
+ORDERS = ("newest", "engagement")  # search_posts: newest first, or most engaging first
 POST_COLUMNS = [
     "created_at",
     "source",
@@ -83,16 +84,20 @@ def search_posts(
     text: str | None = None,
     labels: Sequence[str] = (),
     limit: int = 1000,
+    order: str = "newest",
 ) -> pd.DataFrame:
-    """The newest ``limit`` posts the filters, ``text`` and sentiment ``labels`` select.
+    """The first ``limit`` posts the filters, ``text`` and sentiment ``labels`` select:
+    the newest, or (``order="engagement"``) the most engaging, newest first among equals.
 
     Columns: :data:`POST_COLUMNS`; ``text`` is cut to ``TEXT_CHARS`` characters and
     ``entities`` lists the names of everything the post mentions (``;``-separated).
     """
     if limit < 1:
         raise ValueError("limit must be at least 1")
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
     filters = filters or Filters()
-    sql = load("explore_search", filters=filters.active())
+    sql = load("explore_search", filters=filters.active(), post_order=order)
     bound = sql.bind(
         filters.params(), _search_params(text, labels), text_chars=TEXT_CHARS, limit=limit
     )

@@ -323,6 +323,19 @@ _DIGESTS = (
     """,
 )
 
+# Notes a reader adds to a day ("influencer campaign went live"), drawn on the time charts.
+# IF NOT EXISTS: the table stands on its own, whatever the migrations before it did.
+_ANNOTATIONS = (
+    """
+    CREATE TABLE IF NOT EXISTS annotations (
+        annotation_id VARCHAR PRIMARY KEY,
+        day DATE NOT NULL,
+        note VARCHAR NOT NULL,
+        added_at TIMESTAMPTZ NOT NULL
+    )
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     # Versions 1, 6 and 7 created analyst views; the views now come from views.py (see above).
     Migration(1, "core tables and analyst views", _CORE_TABLES),
@@ -395,6 +408,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "lean storage: no indexes on the big tables; story keys grouped per post",
         _LEAN,
     ),
+    Migration(16, "annotations: notes added to a day, drawn on the time charts", _ANNOTATIONS),
     Migration(17, "digest_deliveries: each emailed brief, its attempts and outcome", _DIGESTS),
 )
 

@@ -16,7 +16,7 @@ from dashboard.charts.bars import (
     theme_bars,
 )
 from dashboard.charts.collection import collection_heatmap
-from dashboard.charts.events import event_layers, events_frame
+from dashboard.charts.events import event_layers, events_frame, marks_frame, notes_frame
 from dashboard.charts.layout import FIT_X, HEIGHT
 from dashboard.charts.palette import (
     EMPTY,
@@ -27,7 +27,7 @@ from dashboard.charts.palette import (
     THEME_COLOURS,
     Palette,
 )
-from dashboard.charts.timeline import day_curves, over_time, stacked_share
+from dashboard.charts.timeline import day_curves, indexed, over_time, stacked_share
 
 __all__ = [
     "EMPTY",
@@ -46,6 +46,9 @@ __all__ = [
     "day_curves",
     "event_layers",
     "events_frame",
+    "indexed",
+    "marks_frame",
+    "notes_frame",
     "mix_bars",
     "over_time",
     "sentiment_split",

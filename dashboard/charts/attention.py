@@ -19,7 +19,7 @@ def attention_dual(
         bucket=pd.to_datetime(frame["bucket"]).dt.tz_localize("UTC"),
         when=frame["bucket"].astype(str),
     )
-    x = utc_axis("day")
+    x = utc_axis("day", buckets=frame["bucket"].nunique())
     tooltip = [
         alt.Tooltip("when:N", title="Day (UTC)"),
         alt.Tooltip("pageviews:Q", title="Wikipedia page views", format=","),
@@ -73,7 +73,7 @@ def attention_indexed(daily: pd.DataFrame, *, title: str) -> alt.Chart:
         alt.Chart(long)
         .mark_line(strokeWidth=1.8)
         .encode(
-            x=utc_axis("day", titled=False),
+            x=utc_axis("day", titled=False, buckets=long["bucket"].nunique()),
             y=alt.Y("index:Q", title="% of peak", axis=alt.Axis(format="%")),
             color=alt.Color(
                 "series:N",

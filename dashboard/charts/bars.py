@@ -154,6 +154,7 @@ def theme_bars(themes: pd.DataFrame, *, title: str) -> alt.Chart:
 def mix_bars(mix: pd.DataFrame, *, title: str, labels: dict[str, str] | None = None) -> alt.Chart:
     """Share of posts per value (source kind, language), largest first."""
     frame = mix.assign(
+        key=mix["value"],  # the value itself, as a click reports it
         value=[
             (labels or {}).get(v, v) if isinstance(v, str) else "not declared" for v in mix["value"]
         ],

@@ -26,9 +26,10 @@ def rows_height(rows: int, per_row: int, minimum: int = 60) -> int:
     return max(minimum, per_row * rows)
 
 
-def legend() -> alt.Legend:
-    # Three columns fit a half-width chart; more names wrap onto further rows.
-    return alt.Legend(title=None, orient="bottom", columns=3, labelLimit=160)
+def legend(columns: int = 3) -> alt.Legend:
+    # Three columns fit a half-width chart; more names wrap onto further rows. Names are
+    # never cut: a long one ("Red, White & Royal Blue (season 1)") takes the room it needs.
+    return alt.Legend(title=None, orient="bottom", columns=columns, labelLimit=0)
 
 
 def label_axis(
@@ -38,15 +39,34 @@ def label_axis(
     return alt.Y(field, sort=sort, title=None, axis=alt.Axis(labelLimit=limit))
 
 
-def utc_axis(bucket: str, *, titled: bool = True) -> alt.X:
-    """A time axis in UTC whatever the reader's time zone."""
+MAX_TICKS = 8  # labels on a time axis of a half-width chart
+
+
+def utc_axis(bucket: str, *, titled: bool = True, buckets: int | None = None) -> alt.X:
+    """A time axis in UTC whatever the reader's time zone; with ``buckets`` (how many the
+    chart spans) ticks fall on whole buckets, at most about :data:`MAX_TICKS`."""
     fmt = "%d %b %H:%M" if bucket == "hour" else "%d %b %Y" if bucket == "week" else "%d %b"
     unit = {"hour": "Hour", "day": "Day", "week": "Week starting"}[bucket]
+    # Ticks on whole buckets: left to itself Vega puts ticks at noon on a short range,
+    # and a day's label then shows twice ("30 Nov 30 Nov").
+    step = max(1, -(-buckets // MAX_TICKS)) if buckets else None
+    ticks = (
+        alt.TimeIntervalStep(
+            interval={"hour": "hour", "day": "day", "week": "week"}[bucket], step=step
+        )
+        if step
+        else alt.Undefined
+    )
     return alt.X(
         "bucket:T",
         title=f"{unit} (UTC)" if titled else None,
         scale=alt.Scale(type="utc"),
-        axis=alt.Axis(format=fmt, labelOverlap=True, grid=False),
+        axis=alt.Axis(
+            format=fmt,
+            labelOverlap=True,
+            grid=False,
+            tickCount=ticks,
+        ),
     )
 
 

@@ -12,6 +12,9 @@ from dashboard.charts.events import EVENT_RULE, event_layers
 from dashboard.charts.layout import legend, titled, utc_axis, when
 from dashboard.charts.palette import MUTED, Palette
 
+ISO_UTC = "%Y-%m-%dT%H:%M:%S+00:00"
+HIT_RING = 14  # px of invisible stroke around each point that answers a click
+
 
 def over_time(
     series: pd.DataFrame,
@@ -25,13 +28,27 @@ def over_time(
     value_format: str = ",.0f",
     zero_line: bool = False,
 ) -> alt.LayerChart:
-    """One line per series (``name``) over ``bucket``, with events marked."""
-    frame = series.assign(when=when(series, "bucket", bucket))
+    """One line per series (``name``) over ``bucket``, with events marked.
+
+    Each point carries ``bucket_key`` (its bucket's start as ISO text), which a click on it
+    reports (:mod:`dashboard.drill`)."""
+    frame = series.assign(
+        when=when(series, "bucket", bucket),
+        bucket_key=pd.to_datetime(series["bucket"], utc=True).dt.strftime(
+            "%Y-%m-%dT%H:%M:%S+00:00"
+        ),
+    )
     lines = (
         alt.Chart(frame)
-        .mark_line(point=alt.OverlayMarkDef(size=18, filled=True), strokeWidth=2)
+        .mark_line(
+            # A wide transparent ring around each point: a click near it picks it.
+            point=alt.OverlayMarkDef(
+                size=18, filled=True, stroke="transparent", strokeWidth=HIT_RING
+            ),
+            strokeWidth=2,
+        )
         .encode(
-            x=utc_axis(bucket),
+            x=utc_axis(bucket, buckets=frame["bucket"].nunique()),
             y=alt.Y(f"{value}:Q", title=value_title, axis=alt.Axis(format=value_format)),
             color=alt.Color("name:N", scale=palette.scale(frame), legend=legend()),
             tooltip=[
@@ -49,7 +66,21 @@ def over_time(
     return titled(alt.layer(*layers), title)
 
 
-def stacked_share(trend: pd.DataFrame, *, title: str, bucket: str, palette: Palette) -> alt.Chart:
+def indexed(series: pd.DataFrame, value: str) -> pd.DataFrame:
+    """``value`` of each series (``entity_id``) as an index: 100 is the series' own average
+    over the frame's buckets (a series that is zero throughout stays 0)."""
+    average = series.groupby("entity_id")[value].transform("mean")
+    return series.assign(**{value: (100 * series[value] / average.where(average > 0)).fillna(0)})
+
+
+def stacked_share(
+    trend: pd.DataFrame,
+    *,
+    title: str,
+    bucket: str,
+    palette: Palette,
+    events: pd.DataFrame | None = None,
+) -> alt.LayerChart:
     """Each entity's share of the mentions per bucket, stacked to 100 %."""
     frame = trend.assign(
         when=when(trend, "bucket", bucket), share=trend["share_pct"].fillna(0) / 100
@@ -58,7 +89,7 @@ def stacked_share(trend: pd.DataFrame, *, title: str, bucket: str, palette: Pale
         alt.Chart(frame)
         .mark_area(opacity=0.85)
         .encode(
-            x=utc_axis(bucket),
+            x=utc_axis(bucket, buckets=frame["bucket"].nunique()),
             y=alt.Y(
                 "share:Q", stack="normalize", title="Share of mentions", axis=alt.Axis(format="%")
             ),
@@ -72,7 +103,8 @@ def stacked_share(trend: pd.DataFrame, *, title: str, bucket: str, palette: Pale
             ],
         )
     )
-    return titled(chart, title)
+    marks = event_layers(events if events is not None else pd.DataFrame())
+    return titled(alt.layer(chart, *marks), title)
 
 
 def day_curves(
@@ -96,7 +128,7 @@ def day_curves(
             color=alt.Color(
                 "event_name:N",
                 scale=alt.Scale(domain=names, range=[colours.get(n, MUTED) for n in names]),
-                legend=legend(),
+                legend=legend(columns=2),  # premiere names are long
             ),
             tooltip=[
                 alt.Tooltip("event_name:N", title="Premiere"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts
+from dashboard import address, charts
 from dashboard.data import escape_markdown, load_attention
 from dashboard.state import context
 
@@ -33,13 +33,16 @@ totals = (
     .sort_values("pageviews", ascending=False)
 )
 names = dict(zip(totals["entity_id"], totals["entity_name"], strict=True))
+address.follow(
+    [address.one("entity", "attention_entity", lambda: ctx.entities, "show, person or theme")]
+)
+if st.session_state.get("attention_entity") not in names:
+    st.session_state.pop("attention_entity", None)  # no page views in this period
 chosen = st.selectbox(
     "Entity", list(names), format_func=lambda entity_id: names[entity_id], key="attention_entity"
 )
 events, _ = ctx.events()
-marked = charts.events_frame(
-    [e for e in events if chosen in e.entities], ctx.filters.start, ctx.filters.end
-)
+marked = ctx.marks([e for e in events if chosen in e.entities])
 st.altair_chart(
     charts.attention_dual(
         data.daily[data.daily["entity_id"] == chosen],

@@ -3,13 +3,15 @@ and how each premiere's conversation grew day by day."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from analytics.core.events import Event
-from dashboard import charts
+from dashboard import address, charts, drill
 from dashboard.data import (
     MAX_PREMIERES,
     escape_markdown,
@@ -20,6 +22,8 @@ from dashboard.data import (
 from dashboard.state import Context, context
 
 CAST_BARS = 12
+PAGE = "compare"
+NAMED = ("entity_id", "name")
 CURVE_DAYS = 30
 
 ctx = context(__file__)
@@ -57,6 +61,14 @@ def covered_premieres(ctx: Context, events: list[Event], shows: tuple[str, ...])
     )
 
 
+def entity_drill(values: Mapping[str, Any]) -> drill.Drill | None:
+    """A show's or person's bar: its posts in the period."""
+    entity_id = values.get("entity_id")
+    if not isinstance(entity_id, str) or entity_id not in ctx.entities:
+        return None
+    return drill.Drill(ctx.entities[entity_id].name, entity_ids=(entity_id,), page=PAGE)
+
+
 shows, cast = compared(ctx)
 events, problem = ctx.events()
 premieres = covered_premieres(ctx, events, shows)
@@ -72,13 +84,18 @@ if data.shows["mentions"].sum() == 0:
 
 st.subheader("Share of voice")
 left, right = st.columns(2)
-left.altair_chart(
-    charts.share_bars(
-        data.shows,
-        title=f"Shows, incl. cast and characters: {ctx.unit_label} and share of voice",
-        palette=palette,
+drill.chart(
+    left,
+    drill.pickable(
+        charts.share_bars(
+            data.shows,
+            title=f"Shows, incl. cast and characters: {ctx.unit_label} and share of voice",
+            palette=palette,
+        ),
+        NAMED,
     ),
-    width="stretch",
+    "compare_shows",
+    entity_drill,
 )
 why = data.everything.reconciliation(ctx.unit)
 left.caption(
@@ -95,14 +112,19 @@ people = people.assign(
 if people.empty:
     right.info("No cast member is mentioned in this period.")
 else:
-    right.altair_chart(
-        charts.share_bars(
-            people,
-            title=f"Cast: {ctx.unit_label} and share of voice",
-            palette=palette,
-            by_show=True,
+    drill.chart(
+        right,
+        drill.pickable(
+            charts.share_bars(
+                people,
+                title=f"Cast: {ctx.unit_label} and share of voice",
+                palette=palette,
+                by_show=True,
+            ),
+            NAMED,
         ),
-        width="stretch",
+        "compare_cast",
+        entity_drill,
     )
     hidden = int((data.cast["mentions"] > 0).sum()) - len(people)
     if hidden > 0:
@@ -113,9 +135,14 @@ st.altair_chart(
         title="Share of voice between shows over time",
         bucket=data.bucket,
         palette=palette,
+        events=ctx.marks(
+            [e for e in events if not shows or any(entity in shows for entity in e.entities)]
+        ),
     ),
     width="stretch",
 )
+
+drill.show_posts(ctx.database, ctx.filters, PAGE)
 
 st.subheader("Sentiment side by side")
 left, right = st.columns(2)
@@ -153,10 +180,15 @@ if curves.empty:
         "curve to draw yet. Premieres are listed in the events file."
     )
 else:
-    measure = st.segmented_control(
-        "Measure", ["Posts per day", "Cumulative posts"], default="Cumulative posts"
+    measures = {"daily": "Posts per day", "cumulative": "Cumulative posts"}
+    address.follow(
+        [address.choice("measure", "compare_measure", list(measures), "cumulative", "measure")]
     )
-    value = "posts" if measure == "Posts per day" else "cumulative_posts"
+    st.session_state.setdefault("compare_measure", "cumulative")
+    measure = st.segmented_control(
+        "Measure", list(measures), format_func=measures.__getitem__, key="compare_measure"
+    )
+    value = "posts" if measure == "daily" else "cumulative_posts"
     st.altair_chart(
         charts.day_curves(
             curves,

@@ -3,16 +3,20 @@ the most engaging posts and the most active authors."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
 from analytics.queries.term_words import watched_terms
-from dashboard import charts
+from dashboard import charts, drill
 from dashboard.data import clip, escape_markdown, load_conversation, post_lines
 from dashboard.rising import show_rising
 from dashboard.state import SOURCE_LABELS, context
 
 MIN_Z = 2.0
+PAGE = "conversation"
 
 ctx = context(__file__)
 st.title("Conversation")
@@ -28,11 +32,36 @@ if data.sources.empty:
     st.stop()
 
 
-def term_chart(frame: pd.DataFrame, title: str, colour: str) -> None:
-    shown = frame.assign(term=[clip(t, 40) for t in frame["term"]])
+def term_chart(frame: pd.DataFrame, title: str, colour: str, key: str) -> None:
+    shown = frame.assign(term=[clip(t, 40) for t in frame["term"]], query=frame["term"])
+    figure = drill.pickable(charts.term_bars(shown, title=title, colour=colour), ["query"])
+    drill.chart(st, figure, key, term_drill)
 
-    st.altair_chart(charts.term_bars(shown, title=title, colour=colour), width="stretch")
 
+def term_drill(values: Mapping[str, Any]) -> drill.Drill | None:
+    """A term's bar: the period's posts that say it."""
+    term = values.get("query")
+    if not isinstance(term, str) or not term.strip():
+        return None
+    return drill.Drill(f"“{clip(term, 60)}”", text=term, page=PAGE)
+
+
+def theme_drill(values: Mapping[str, Any]) -> drill.Drill | None:
+    entity_id = values.get("entity_id")
+    if not isinstance(entity_id, str) or entity_id not in ctx.entities:
+        return None
+    return drill.Drill(ctx.entities[entity_id].name, entity_ids=(entity_id,), page=PAGE)
+
+
+def source_drill(values: Mapping[str, Any]) -> drill.Drill | None:
+    kind = values.get("key")
+    if not isinstance(kind, str) or kind not in ctx.facets.sources:
+        return None
+    return drill.Drill(SOURCE_LABELS.get(kind, kind), sources=(kind,), page=PAGE)
+
+
+# What was picked on a chart below is listed up here, where it is seen whatever was clicked.
+drill.show_posts(ctx.database, ctx.filters, PAGE)
 
 st.subheader("Trending terms and hashtags")
 st.caption(
@@ -51,12 +80,12 @@ with left:
     if terms.empty:
         st.write("No word rose noticeably against the previous period.")
     else:
-        term_chart(terms, "Rising terms", "#1FB5A8")
+        term_chart(terms, "Rising terms", "#1FB5A8", "conversation_terms")
 with right:
     if hashtags.empty:
         st.write("No hashtag rose noticeably against the previous period.")
     else:
-        term_chart(hashtags, "Rising hashtags", "#F0609E")
+        term_chart(hashtags, "Rising hashtags", "#F0609E", "conversation_hashtags")
 
 st.subheader("Themes")
 themes = data.themes[data.themes["posts"] > 0]
@@ -64,8 +93,13 @@ if themes.empty:
     st.write("No post in this period touches a watched theme.")
 else:
     left, right = st.columns(2)
-    left.altair_chart(
-        charts.theme_bars(themes, title="Share of posts per theme, by mood"), width="stretch"
+    drill.chart(
+        left,
+        drill.pickable(
+            charts.theme_bars(themes, title="Share of posts per theme, by mood"), ["entity_id"]
+        ),
+        "conversation_themes",
+        theme_drill,
     )
     right.dataframe(
         pd.DataFrame(
@@ -166,9 +200,14 @@ with left:
         author_table(data.publishers, engagement=False)
 with right:
     st.subheader("Where it is said")
-    st.altair_chart(
-        charts.mix_bars(data.sources, title="Posts per kind of source", labels=SOURCE_LABELS),
-        width="stretch",
+    drill.chart(
+        st,
+        drill.pickable(
+            charts.mix_bars(data.sources, title="Posts per kind of source", labels=SOURCE_LABELS),
+            ["key"],
+        ),
+        "conversation_sources",
+        source_drill,
     )
     st.altair_chart(
         charts.mix_bars(data.languages, title="Posts per declared language"), width="stretch"

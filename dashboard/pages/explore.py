@@ -7,17 +7,27 @@ import dataclasses
 import streamlit as st
 
 from analytics.queries.explore import SENTIMENT_LABELS
+from dashboard import address
 from dashboard.data import EXPLORE_ROWS, clip, csv_bytes, escape_markdown, load_explore
 from dashboard.state import context
+
+SEARCH_CHARS = 200
 
 ctx = context(__file__)
 st.title("Explore posts")
 st.caption(escape_markdown(ctx.describe()))
 
+address.follow(
+    [
+        address.text("q", "explore_text", SEARCH_CHARS),
+        address.many("sentiment", "explore_labels", lambda: SENTIMENT_LABELS, "sentiment"),
+        address.many("lang", "explore_langs", lambda: ctx.facets.langs, "language"),
+    ]
+)
 search, labels_column, langs_column = st.columns([3, 2, 2])
 text = search.text_input(
     "Search title and text",
-    max_chars=200,
+    max_chars=SEARCH_CHARS,
     placeholder="e.g. trailer, season 4, #narlie",
     key="explore_text",
     help="Case-insensitive; matches anywhere in the title or text.",

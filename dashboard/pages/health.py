@@ -91,7 +91,14 @@ else:
     )
 
 st.subheader("Recent source alerts")
-if data.alerts.empty:
+if data.alerts.empty and problems:
+    # The table says what is wrong now; this list only holds alerts already recorded.
+    st.write(
+        f"No source alert has been recorded yet for the {len(problems)} source(s) above "
+        "that need attention: alerts are recorded by the collector's alert check, and a "
+        "stalled source gets none."
+    )
+elif data.alerts.empty:
     st.write("No source has gone silent or started failing recently.")
 for alert in data.alerts.itertuples(index=False):
     with st.container(border=True):

@@ -190,3 +190,114 @@ def test_without_data_every_address_shows_the_first_run_page(tmp_path: Path, bro
                     page.screenshot(path=str(SCREENSHOTS / "first-run.png"), full_page=True)
             finally:
                 page.close()
+
+
+# ---------------------------------------------------------------- working with the data
+
+
+def open_page(browser: Any, url: str, title: str) -> tuple[Any, Any]:
+    """A new 1440-px window on ``url``, once ``title`` and the first chart are drawn."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=60_000)
+    settle(page)
+    return context, page
+
+
+def settle(page: Any) -> None:
+    """Wait for the script run to end and Vega to draw."""
+    page.wait_for_timeout(500)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=60_000)
+    page.wait_for_timeout(1_000)
+
+
+def test_a_shared_address_opens_on_its_filters(dashboard_url: str, browser: Any) -> None:
+    # A page's own address, as a link pasted into a new window would open it.
+    link = f"{dashboard_url}/explore?period=7d&entities=show:heartstopper&q=trailer"
+    context, page = open_page(browser, link, "Explore posts")
+    try:
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        period = sidebar.locator('[data-testid="stSelectbox"]').first
+        shown = period.inner_text() + " " + period.locator("input").first.input_value()
+        shown += " " + (period.locator("input").first.get_attribute("aria-label") or "")
+        assert "Last 7 days" in shown, shown
+        chosen = sidebar.locator('[data-testid="stMultiSelect"]').first.inner_text()
+        assert "Heartstopper" in chosen
+        assert page.get_by_test_id("stTextInputField").first.input_value() == "trailer"
+        assert "q=trailer" in page.url and "period=7d" in page.url
+        assert "entities=show%3Aheartstopper" in page.url or "show:heartstopper" in page.url
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.screenshot(path=str(SCREENSHOTS / "shared-link.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_clicking_a_day_lists_its_posts(dashboard_url: str, browser: Any) -> None:
+    context, page = open_page(browser, f"{dashboard_url}/?period=90d", "Overview")
+    try:
+        chart = page.locator('[data-testid="stVegaLiteChart"]').first
+        chart.scroll_into_view_if_needed()
+        # A day's point on the volume chart, as a reader clicks it.
+        points = chart.locator("g.mark-symbol path")
+        assert points.count() > 10
+        points.nth(points.count() // 2).click(force=True)
+        heading = page.get_by_role("heading", name="Posts behind:")
+        heading.first.wait_for(timeout=60_000)
+        settle(page)
+        panel = page.locator(".st-key-drill_posts")
+        panel.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)
+        assert panel.locator('[data-testid="stDataFrame"]').count() == 1
+        assert "Heartstopper" in panel.inner_text() or "·" in panel.inner_text()
+        assert page.locator('[data-testid="stException"]').count() == 0
+        panel.screenshot(path=str(SCREENSHOTS / "drill-down.png"))
+    finally:
+        context.close()
+
+
+def test_a_spike_alert_links_to_its_posts(dashboard_url: str, browser: Any) -> None:
+    context, page = open_page(browser, dashboard_url, "Overview")
+    try:
+        button = page.get_by_role("button", name="Show the posts of this spike").first
+        button.scroll_into_view_if_needed()
+        # The alert's posts are real links to their pages, not "<https://…>" text.
+        expander = page.locator('[data-testid="stExpander"]').first
+        links = expander.locator('a[href^="https://"]')
+        assert links.count() >= 1
+        assert expander.get_by_text("<https://").count() == 0
+        button.click()
+        page.get_by_role("heading", name="Posts behind:").first.wait_for(timeout=60_000)
+        settle(page)
+        panel = page.locator(".st-key-drill_posts")
+        panel.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)
+        assert panel.locator('[data-testid="stDataFrame"]').count() == 1
+        assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        context.close()
+
+
+def test_an_added_note_appears_on_the_charts(dashboard_url: str, browser: Any) -> None:
+    note = "Influencer campaign went live"
+    context, page = open_page(browser, f"{dashboard_url}/?period=7d", "Overview")
+    try:
+        field = page.get_by_placeholder("e.g. influencer campaign went live")
+        field.scroll_into_view_if_needed()
+        field.fill(note)
+        page.get_by_role("button", name="Add note").click()
+        page.get_by_text("Note added to").first.wait_for(timeout=60_000)
+        settle(page)
+        volume = page.locator('[data-testid="stVegaLiteChart"]').first
+        volume.locator(f'text:has-text("{note}")').first.wait_for(timeout=30_000)
+        assert (
+            page.locator('[data-testid="stVegaLiteChart"]')
+            .nth(1)
+            .locator(f'text:has-text("{note}")')
+            .count()
+            == 1
+        )
+        assert page.get_by_text(note, exact=False).count() >= 1  # in the list of notes
+        assert page.locator('[data-testid="stException"]').count() == 0
+        volume.scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / "note-on-chart.png"))
+    finally:
+        context.close()

@@ -13,6 +13,12 @@ queries = SqlFiles(
             "posts": "posts DESC, engagement DESC",
             "engagement": "engagement DESC, posts DESC",
         },
+        # explore.search_posts: which posts come first (the same names inside and outside
+        # the ranked subquery: created_at, post_id and engagement are its columns).
+        "post_order": {
+            "newest": "created_at DESC, post_id",
+            "engagement": "engagement DESC NULLS LAST, created_at DESC, post_id",
+        },
         # export: CSV has no lists, so entities become "show:heartstopper;person:kit-connor".
         "export_entities": {"csv": "array_to_string(m.entity_ids, ';')", "parquet": "m.entity_ids"},
         # export of a table or view: the period on its time column, if it has one.
