@@ -19,15 +19,8 @@ from analytics.queries.spikes import Spike, SpikePost
 from dashboard.brief_charts import Image
 from dashboard.brief_data import BriefData
 from dashboard.brief_style import CSS, NARROW_CSS
+from dashboard.labels import SOURCE_LABELS
 
-SOURCE_NAMES = {
-    "rss": "News (RSS)",
-    "reddit": "Reddit",
-    "mastodon": "Mastodon",
-    "bluesky": "Bluesky",
-    "youtube": "YouTube",
-    "ao3": "AO3 fan works",
-}
 POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 POST_CHARS = 240
 
@@ -115,7 +108,7 @@ def _kpi_cards(figures: Kpis, days: int) -> str:
     versus = f"{days} days"
     sentiment = "—" if now.avg_sentiment is None else f"{now.avg_sentiment:+.2f}"
     positive = "—" if now.positive_share is None else f"{now.positive_share:.0%}"
-    top = SOURCE_NAMES.get(now.top_source or "", now.top_source or "—")
+    top = SOURCE_LABELS.get(now.top_source or "", now.top_source or "—")
     cards = [
         ("Posts", f"{now.posts:,}", _change(figures.posts_change, versus), "kpi-posts"),
         ("Stories", f"{now.stories:,}", _change(figures.stories_change, versus), "kpi-stories"),

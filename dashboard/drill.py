@@ -24,6 +24,15 @@ from analytics.queries.timeseries import BUCKET_DELTAS
 from dashboard.charts.layout import ChartT
 from dashboard.data import DRILL_ROWS, clip, escape_markdown, load_drill, post_lines
 
+# How a table of posts shows its columns, wherever posts are listed.
+POST_TABLE_COLUMNS = {
+    "posted (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+    "post": st.column_config.TextColumn(width="large"),
+    "engagement": st.column_config.NumberColumn(format="localized"),
+    "sentiment": st.column_config.NumberColumn(format="%+.2f"),
+    "link": st.column_config.LinkColumn(display_text="open ↗", validate=r"^https?://"),
+}
+
 DRILL_KEY = "fanpulse_drill"
 ORDER_KEY = "drill_order"
 ROUND_KEY = "drill_round"  # how many times a drill-down was closed
@@ -186,13 +195,7 @@ def show_posts(database: str, filters: Filters, page: str) -> None:
             ),
             hide_index=True,
             key="drill_table",
-            column_config={
-                "posted (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-                "post": st.column_config.TextColumn(width="large"),
-                "engagement": st.column_config.NumberColumn(format="localized"),
-                "sentiment": st.column_config.NumberColumn(format="%+.2f"),
-                "link": st.column_config.LinkColumn(display_text="open ↗", validate=r"^https?://"),
-            },
+            column_config=POST_TABLE_COLUMNS,
         )
         if shown < found.total:
             st.caption(f"At most {DRILL_ROWS:,} posts are listed; Explore posts pages through all.")

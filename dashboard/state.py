@@ -24,6 +24,7 @@ from analytics.queries.explore import EntityOption, Facets
 from dashboard import address, charts
 from dashboard.charts import Palette
 from dashboard.data import load_annotations, load_event_list
+from dashboard.labels import SOURCE_LABELS
 
 DEFAULT_DAYS = 30
 CONTEXT_KEY = "fanpulse_context"
@@ -42,14 +43,6 @@ UNIT_HELP = (
     "Off: each story counts once, however many feeds carried a copy of it. On: every "
     "post collected counts, copies included."
 )
-SOURCE_LABELS = {
-    "rss": "News (RSS)",
-    "reddit": "Reddit",
-    "mastodon": "Mastodon",
-    "bluesky": "Bluesky",
-    "youtube": "YouTube",
-    "ao3": "AO3 fan works",
-}
 KIND_LABELS = {"person": "cast", "character": "character", "ship": "ship"}
 
 

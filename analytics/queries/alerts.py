@@ -193,19 +193,24 @@ def _alert(row: Sequence) -> Alert:
     )
 
 
+# Newest first; among alerts found together, shows before the people in them.
+_NEWEST_FIRST = """
+    ORDER BY date_trunc('minute', detected_at) DESC,
+             coalesce(entity_id LIKE 'show:%', false) DESC,
+             happened_at DESC, alert_id
+"""
+
+
 def recent_alerts(con: Connection, limit: int = 20) -> list[tuple]:
     """The latest alerts for display: (detected_at, kind, title, message, delivered_at); the
     message ends with the linked posts, one line each."""
     rows = con.execute(
-        """
+        f"""
         SELECT detected_at, kind, title, message, delivered_at, coalesce(links, [])
         FROM alerts
-        -- Newest first; among alerts found together, shows before the people in them.
-        ORDER BY date_trunc('minute', detected_at) DESC,
-                 coalesce(entity_id LIKE 'show:%', false) DESC,
-                 happened_at DESC, alert_id
+        {_NEWEST_FIRST}
         LIMIT ?
-        """,
+        """,  # noqa: S608 - only a fixed ORDER BY goes in
         [limit],
     ).fetchall()
     return [
@@ -239,17 +244,15 @@ class SpikeShown:
 def recent_spikes(con: Connection, limit: int = 5) -> list[SpikeShown]:
     """The latest spike alerts, newest first (shows before the people found with them)."""
     rows = con.execute(
-        """
+        f"""
         SELECT detected_at, happened_at, coalesce(bucket, 'day'), title, message,
                coalesce(entity_ids, CASE WHEN entity_id IS NULL THEN [] ELSE [entity_id] END),
                coalesce(links, [])
         FROM alerts
         WHERE kind = 'spike'
-        ORDER BY date_trunc('minute', detected_at) DESC,
-                 coalesce(entity_id LIKE 'show:%', false) DESC,
-                 happened_at DESC, alert_id
+        {_NEWEST_FIRST}
         LIMIT ?
-        """,
+        """,  # noqa: S608 - only a fixed ORDER BY goes in
         [limit],
     ).fetchall()
     return [

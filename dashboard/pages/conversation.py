@@ -12,8 +12,9 @@ import streamlit as st
 from analytics.queries.term_words import watched_terms
 from dashboard import charts, drill
 from dashboard.data import clip, escape_markdown, load_conversation, post_lines
+from dashboard.labels import SOURCE_LABELS
 from dashboard.rising import show_rising
-from dashboard.state import SOURCE_LABELS, context
+from dashboard.state import context
 
 MIN_Z = 2.0
 PAGE = "conversation"
@@ -145,13 +146,7 @@ posts = pd.DataFrame(
 st.dataframe(
     posts,
     hide_index=True,
-    column_config={
-        "posted (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
-        "post": st.column_config.TextColumn(width="large"),
-        "engagement": st.column_config.NumberColumn(format="localized"),
-        "sentiment": st.column_config.NumberColumn(format="%+.2f"),
-        "link": st.column_config.LinkColumn(display_text="open ↗", validate=r"^https?://"),
-    },
+    column_config=drill.POST_TABLE_COLUMNS,
 )
 
 show_rising(ctx)

@@ -16,7 +16,8 @@ from dashboard import notes as day_notes
 from dashboard.brief_button import brief_download
 from dashboard.data import clip, escape_markdown, load_overview
 from dashboard.deltas import kpi_deltas
-from dashboard.state import SOURCE_LABELS, Context, context
+from dashboard.labels import SOURCE_LABELS
+from dashboard.state import Context, context
 
 MIN_SENTIMENT_POSTS = 5
 PAGE = "overview"
